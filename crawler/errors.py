@@ -1,0 +1,41 @@
+"""Project exceptions that map onto exit statuses (see crawler.status)."""
+
+from __future__ import annotations
+
+
+class CrawlerError(Exception):
+    """Base class of errors that end a run with a specific exit status."""
+
+    status = "crawl_failed"
+
+
+class BadArgumentError(CrawlerError, ValueError):
+    """A spider argument has a value outside its accepted forms."""
+
+    status = "bad_arguments"
+
+    def __init__(self, argument: str, value: object, accepted: str) -> None:
+        super().__init__(f"bad spider argument {argument}={value!r}: expected {accepted}")
+        self.argument = argument
+
+
+class BadSettingError(CrawlerError, ValueError):
+    """A setting has a value outside its accepted forms."""
+
+    status = "bad_arguments"
+
+    def __init__(self, setting: str, value: object, accepted: str) -> None:
+        super().__init__(f"bad setting {setting}={value!r}: expected {accepted}")
+        self.setting = setting
+
+
+class OutputLockedError(CrawlerError):
+    """Another live run holds the lock under OUTPUT_DIR."""
+
+    status = "output_locked"
+
+
+class SiteUnavailableError(CrawlerError):
+    """The portal (or its robots.txt) could not be reached after the configured retries."""
+
+    status = "site_unavailable"

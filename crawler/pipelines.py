@@ -1,0 +1,264 @@
+"""Item pipelines: thin wiring between the spider's extracted records and the writer.
+
+Order (priorities leave gaps for later stages):
+  100 NormalizePipeline  text rules of record.md on every string; counts changes and extraction strategies
+  500 RecordPipeline     stages records in the state store until the listings naming their sections are
+                         crawled, merges what the run saw of each id, versions, validates, writes
+Items are dicts whose `_fetch` key carries what the spider knew about the exchange (URL, edition of the
+host, validators, WARC pointers); it never reaches the output.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.items import SCHEMA_VERSION, content_hash
+from crawler.normalize.text import normalize_strings
+from crawler.run import get_run, utcnow_iso
+from crawler.schema import validate
+from crawler.writer import RecordWriter
+
+logger = logging.getLogger(__name__)
+
+BODY_FIELDS = ("body_text", "body_html")
+
+
+class NormalizePipeline:
+    """Final text rules on every string field, and stats on how each field was found."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        fetch = adapter.get("_fetch") or {}
+        for field, strategy in (fetch.get("strategies") or {}).items():
+            self.stats.inc_value(f"extract/{field}/{strategy}")
+        for key in list(adapter.keys()):
+            if key.startswith("_"):
+                continue
+            value = adapter[key]
+            cleaned = normalize_strings(value)
+            if cleaned != value:
+                adapter[key] = cleaned
+                self.stats.inc_value(f"normalize/text/{key}")
+        for issue in adapter.get("quality_issues") or []:
+            self.stats.inc_value(f"quality/{issue}")
+        return item
+
+
+class RecordPipeline:
+    """Stage → merge → version → validate → write. The only path from an item to the output."""
+
+    FLUSH_EVERY = 200  # staged records between flush attempts
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.run = get_run(crawler)
+        self.writer: RecordWriter | None = None
+        self.staged_since_flush = 0
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RecordPipeline:
+        return cls(crawler)
+
+    @property
+    def state(self):
+        return self.run.state
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.writer = RecordWriter(self.run.output_dir, self.run.run_id)
+        self._reconcile()
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.flush(final=True)
+        if self.writer:
+            self.writer.close()
+
+    # --- staging ----------------------------------------------------------------------------------
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        record = {k: v for k, v in adapter.items() if not k.startswith("_")}
+        fetch = adapter.get("_fetch") or {}
+        run_id, item_id = self.run.run_id, record["id"]
+        state = self.state
+        state.add_sighting(run_id, item_id, "url", fetch["url"])
+        state.add_sighting(run_id, item_id, "edition", fetch["edition"])
+        if state.written_in_run(run_id, "articles", item_id):
+            self.stats.inc_value("records/already_written_this_run")
+            return item
+        record["_fetch"] = {k: fetch.get(k) for k in ("url", "edition", "etag", "last_modified")}
+        previous = state.get_pending(run_id, item_id)
+        if previous is None or self._prefer(record, previous):
+            state.put_pending(run_id, item_id, record)
+        self.stats.inc_value("records/staged")
+        self.stats.inc_value(f"items/{fetch['edition']}")
+        self.staged_since_flush += 1
+        if self.staged_since_flush >= self.FLUSH_EVERY:
+            self.flush()
+        return item
+
+    @staticmethod
+    def _prefer(new: dict[str, Any], old: dict[str, Any]) -> bool:
+        """Of two fetches of one id, keep the one from the host of its own edition (its chrome
+        matches its content language), else the first."""
+        home = "en" if "//news." in (new.get("canonical_url") or "") else "vi"
+        return new["_fetch"]["edition"] == home and old["_fetch"]["edition"] != home
+
+    def spider_idle(self, spider: Any) -> None:
+        self.flush()
+
+    # --- writing ------------------------------------------------------------------------------
+    def flush(self, final: bool = False) -> None:
+        """Write every staged record whose sections are settled (all listings crawled)."""
+        self.staged_since_flush = 0
+        spider = self.crawler.spider
+        if not final and getattr(spider, "listings_outstanding", 0) > 0:
+            return
+        for batch in self.state.iter_pending(self.run.run_id):
+            self._write_batch(batch)
+
+    def _finish(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """Merge what the run saw of the id; None when its content is unchanged since last archived."""
+        run_id, item_id = self.run.run_id, record["id"]
+        fetch = record.pop("_fetch")
+        seen = self.state.sightings(run_id, item_id)
+        record["sections"] = [{"slug": s, "name": n} for s, n in sorted(seen["section"])]
+        record["urls_seen"] = sorted({u for u, _ in seen["url"]})
+        record["editions_seen"] = sorted({e for e, _ in seen["edition"]})
+        record["edition"] = "en" if "en" in record["editions_seen"] else "vi"
+        record["url"] = fetch["url"]
+        record["content_hash"] = content_hash(record)
+        previous = self.state.item(item_id)
+        now = record.get("fetched_at") or utcnow_iso()
+        row = {
+            "id": item_id,
+            "type": record["type"],
+            "edition": record["edition"],
+            "status": "live",
+            "last_seen": now,
+            "last_checked": now,
+            "url": record["url"],
+            "canonical_url": record.get("canonical_url"),
+            "published_at": record.get("published_at"),
+            "etag": fetch.get("etag"),
+            "last_modified": fetch.get("last_modified"),
+            "last_run": run_id,
+        }
+        if (
+            previous is not None
+            and previous["status"] == "live"
+            and previous["content_hash"] == record["content_hash"]
+        ):
+            self.state.upsert_item(row)
+            self.stats.inc_value("records/unchanged")
+            return None
+        record["version"] = (previous["version"] if previous else 0) + 1
+        record["first_seen"] = previous["first_seen"] if previous else now
+        record["last_seen"] = now
+        record["run_id"] = run_id
+        record["schema_version"] = SCHEMA_VERSION
+        row.update(
+            version=record["version"],
+            content_hash=record["content_hash"],
+            first_seen=record["first_seen"],
+            warc_filename=record.get("warc_filename"),
+            warc_record_id=record.get("warc_record_id"),
+            warc_payload_digest=record.get("warc_payload_digest"),
+        )
+        record["_row"] = row
+        return record
+
+    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+        assert self.writer is not None
+        by_path: dict[Any, list[dict[str, Any]]] = {}
+        done: list[str] = []
+        for record in batch:
+            finished = self._finish(record)
+            done.append(record["id"])
+            if finished is None:
+                continue
+            errors = validate({k: v for k, v in finished.items() if k != "_row"}, "articles")
+            if errors:
+                self.stats.inc_value("records/rejected")
+                logger.warning("record %s rejected: %s", finished["id"], errors[:3])
+                rejected = {
+                    "schema_version": SCHEMA_VERSION,
+                    "stream": "articles",
+                    "id": finished["id"],
+                    "run_id": self.run.run_id,
+                    "errors": errors,
+                    "record": {k: v for k, v in finished.items() if k != "_row"},
+                }
+                by_path.setdefault(self.writer.path("rejected"), []).append(rejected)
+                continue
+            by_path.setdefault(self.writer.path("articles", finished["edition"]), []).append(
+                finished
+            )
+        placed: list[tuple[dict[str, Any], str, int]] = []
+        for path, records in by_path.items():
+            rows = [{k: v for k, v in r.items() if k != "_row"} for r in records]
+            offsets = self.writer.append(path, rows)  # durable before the state commit below
+            placed.extend(zip(records, [self.writer.relpath(path)] * len(records), offsets))
+        with self.state.transaction():
+            for record, file, offset in placed:
+                stream = "rejected" if "errors" in record else "articles"
+                version = record.get("version") or 0
+                self.state.mark_written(self.run.run_id, stream, record["id"], version, file, offset)
+                if stream == "articles":
+                    self.state.upsert_item(record["_row"])
+                    self.stats.inc_value(f"records/written/{record['edition']}")
+                    self.stats.inc_value(f"records/written/{record['type']}")
+            for item_id in done:
+                self.state.delete_pending(self.run.run_id, item_id)
+
+    # --- recovery -----------------------------------------------------------------------------
+    def _reconcile(self) -> None:
+        """After a crash: commit the state of lines that reached disk but not the state store."""
+        assert self.writer is not None
+        fixed = 0
+        for stream, path, offset, record in self.writer.reconcile():
+            version = record.get("version") or 0
+            if self.state.is_written(self.run.run_id, stream, record["id"], version):
+                continue
+            with self.state.transaction():
+                self.state.mark_written(
+                    self.run.run_id, stream, record["id"], version, self.writer.relpath(path), offset
+                )
+                if stream == "articles":
+                    self.state.upsert_item(
+                        {
+                            "id": record["id"],
+                            "type": record["type"],
+                            "edition": record["edition"],
+                            "status": "live",
+                            "version": version,
+                            "content_hash": record["content_hash"],
+                            "first_seen": record["first_seen"],
+                            "last_seen": record["last_seen"],
+                            "last_checked": record["last_seen"],
+                            "published_at": record.get("published_at"),
+                            "url": record["url"],
+                            "canonical_url": record.get("canonical_url"),
+                            "warc_filename": record.get("warc_filename"),
+                            "warc_record_id": record.get("warc_record_id"),
+                            "warc_payload_digest": record.get("warc_payload_digest"),
+                            "last_run": self.run.run_id,
+                        }
+                    )
+                self.state.delete_pending(self.run.run_id, record["id"])
+            fixed += 1
+        if fixed:
+            logger.warning("reconciled %d records written before a crash", fixed)
+            self.stats.set_value("records/reconciled", fixed)

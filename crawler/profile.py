@@ -1,0 +1,38 @@
+"""Crawl profiles: `polite` (default; the live portal) and `loopback` (the offline replica).
+
+An add-on rather than code in settings.py because `-s CRAWL_PROFILE=...` is only known once the
+crawler's settings are assembled; add-ons run exactly then, before the settings freeze.
+Values set on the command line (priority "cmdline") still win over a profile ("addon").
+"""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+from crawler.errors import BadSettingError
+
+PROFILES: dict[str, dict[str, object]] = {
+    "polite": {},
+    # The replica runs on this machine: politeness delays would only slow tests and demos.
+    "loopback": {
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+        "HONOUR_CRAWL_DELAY": False,
+        "RETRY_BACKOFF_BASE": 0.05,
+        "RETRY_BACKOFF_MAX": 0.5,
+        "DOWNLOAD_TIMEOUT": 20,
+    },
+}
+
+
+class ProfileAddon:
+    def update_settings(self, settings: BaseSettings) -> None:
+        name = settings.get("CRAWL_PROFILE") or "polite"
+        if name not in PROFILES:
+            raise BadSettingError(
+                "CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}"
+            )
+        for key, value in PROFILES[name].items():
+            settings.set(key, value, priority="addon")

@@ -1,0 +1,163 @@
+"""One crawl run: its folder, id, notion of "now", lock and state store, shared by every component.
+
+`get_run(crawler)` creates the RunContext once per crawler; the RunExtension takes the lock when the
+crawl opens, resumes an unfinished run's id after a crash, and decides the run's exit status when
+it closes (crawler.status).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.editions import Editions
+from crawler.errors import BadSettingError, OutputLockedError
+from crawler.state import StateStore
+
+logger = logging.getLogger(__name__)
+
+
+def utcnow_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _edition_url(settings, name: str) -> str:
+    value = (settings.get(name) or "").rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise BadSettingError(name, value, "an http(s) base URL such as https://baolongan.vn")
+    return value
+
+
+def _reference_now(settings) -> datetime | None:
+    value = settings.get("REFERENCE_NOW") or ""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadSettingError("REFERENCE_NOW", value, "an ISO 8601 date or date-time") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+@dataclass
+class RunContext:
+    """What every component of one run shares."""
+
+    output_dir: Path
+    editions: Editions
+    fixed_now: datetime | None
+    signature: str = ""
+    run_id: str = ""
+    state: StateStore | None = None
+    resumed: bool = False
+    status: str | None = None
+    notes: list[str] = field(default_factory=list)
+    _lock_fd: int | None = None
+
+    def now(self) -> datetime:
+        """REFERENCE_NOW when set (tests line it up with the replica), else the real clock."""
+        return self.fixed_now or datetime.now(UTC)
+
+    @classmethod
+    def from_settings(cls, settings) -> RunContext:
+        editions = Editions(
+            _edition_url(settings, "EDITION_URL_VI"), _edition_url(settings, "EDITION_URL_EN")
+        )
+        out = settings.get("OUTPUT_DIR") or ""
+        if not out:
+            raise BadSettingError("OUTPUT_DIR", out, "a folder path")
+        for name in ("RECHECK_WINDOW_DAYS", "RECHECK_BUDGET", "INCREMENTAL_OVERLAP_PAGES"):
+            if settings.getint(name) < 0:
+                raise BadSettingError(name, settings.get(name), "a number >= 0")
+        return cls(Path(out).resolve(), editions, _reference_now(settings))
+
+    def open(self, signature: str) -> None:
+        """Take the lock, open the state store and pick the run id (resuming a crashed run)."""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        self.state = StateStore(self.output_dir / "state.sqlite3")
+        self.signature = signature
+        unfinished = self.state.unfinished_run(signature)
+        if unfinished:
+            self.run_id, self.resumed = unfinished, True
+            logger.warning("resuming unfinished run %s", self.run_id)
+        else:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            self.run_id = f"{stamp}-{secrets.token_hex(3)}"
+            self.state.start_run(self.run_id, signature, utcnow_iso())
+
+    def _take_lock(self) -> None:
+        # flock, not a pid file: the kernel drops the lock when its holder dies, so a lock left
+        # by a killed run is taken over without guessing whether a pid is still alive.
+        path = self.output_dir / "run.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
+            os.close(fd)
+            raise OutputLockedError(
+                f"{self.output_dir} is locked by another run ({holder or 'unknown holder'}); "
+                "wait for it to finish or use another OUTPUT_DIR"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid={os.getpid()} started={utcnow_iso()}\n".encode(), 0)
+        self._lock_fd = fd
+
+    def close(self, status: str) -> None:
+        self.status = status
+        if self.state:
+            self.state.finish_run(self.run_id, utcnow_iso(), status)
+            self.state.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+
+def get_run(crawler: Crawler) -> RunContext:
+    run = getattr(crawler, "baolongan_run", None)
+    if run is None:
+        run = RunContext.from_settings(crawler.settings)
+        crawler.baolongan_run = run
+    return run
+
+
+class RunExtension:
+    """Opens the run when the spider opens, closes it (status, state) when the spider closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run = get_run(crawler)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.run.state is None:  # the spider may have opened it already
+            self.run.open(getattr(spider, "signature", spider.name))
+        self.crawler.stats.set_value("run/id", self.run.run_id)
+        self.crawler.stats.set_value("run/resumed", self.run.resumed)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        from crawler.report import decide_status, write_report
+
+        status = decide_status(self.crawler, reason)
+        write_report(self.crawler, self.run, reason, status)
+        self.run.close(status)
+        self.crawler.baolongan_status = status

@@ -1,0 +1,78 @@
+"""Settings for the Báo Long An archive crawler.
+
+The one settings module. Environment variables are read only here. Every deviation from Scrapy's
+defaults carries a why-comment. Profiles (`-s CRAWL_PROFILE=loopback`) are applied by
+`crawler.profile.ProfileAddon`, because `-s` values are not visible while this module is imported.
+"""
+
+import os
+
+BOT_NAME = "baolongan"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# Our `crawl` command replaces Scrapy's so that a run ends with a meaningful exit status.
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Where the portal is -------------------------------------------------------------------
+# Point the editions at a mirror or the offline replica; records keep production URLs.
+EDITION_URL_VI = os.environ.get("BAOLONGAN_EDITION_URL_VI", "https://baolongan.vn")
+EDITION_URL_EN = os.environ.get("BAOLONGAN_EDITION_URL_EN", "https://news.baolongan.vn")
+
+# --- Where a run writes ----------------------------------------------------------------------
+# The one folder a run writes everything under (state, records, WARCs, reports, lock).
+OUTPUT_DIR = os.environ.get("BAOLONGAN_OUTPUT_DIR", "output")
+# The crawler's notion of "now" (ISO 8601); empty means the real clock. Tests line it up with
+# the replica's --today.
+REFERENCE_NOW = os.environ.get("BAOLONGAN_REFERENCE_NOW", "")
+
+# --- Profiles --------------------------------------------------------------------------------
+# "polite" (default, for the live portal) or "loopback" (the replica only: no delays).
+CRAWL_PROFILE = os.environ.get("BAOLONGAN_CRAWL_PROFILE", "polite")
+ADDONS = {"crawler.profile.ProfileAddon": 0}
+
+# --- Politeness: a small provincial server ---------------------------------------------------
+CONTACT_URL = os.environ.get(
+    "BAOLONGAN_CONTACT_URL", "https://github.com/baolongan-archive/crawler#contact"
+)
+# Name the project and a contact, so the site's operators know who we are.
+USER_AGENT = f"baolongan-archive-crawler/0.1 (+{CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+# Scrapy's default is 8 per domain; a provincial server deserves at most 2.
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+CONCURRENT_REQUESTS = 4
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+# 1 GiB default is absurd for news pages, and it applies after decompression (gzip bombs).
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# --- Output ----------------------------------------------------------------------------------
+# Scrapy's FEEDS lose buffered items on SIGKILL and overwrite batch files on resume
+# (pitfalls.md), so records are written by crawler.writer through the pipeline below.
+FEED_EXPORT_ENCODING = "utf-8"
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalizePipeline": 100,
+    "crawler.pipelines.RecordPipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.run.RunExtension": 0,
+}
+
+# Listings before articles: a record is written only once every listing that can name its
+# sections has been seen, so listings must not wait behind thousands of articles.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+
+# Refresh
+RECHECK_WINDOW_DAYS = 30
+RECHECK_BUDGET = 200
+INCREMENTAL_OVERLAP_PAGES = 0
+
+LOG_LEVEL = os.environ.get("BAOLONGAN_LOG_LEVEL", "INFO")
+TELNETCONSOLE_ENABLED = False  # nothing should listen on a port during unattended runs

@@ -1,0 +1,348 @@
+"""The Báo Long An spider: routing only (which URL is which page, callbacks, pagination, arguments).
+
+Domain
+    baolongan.vn (vi) and news.baolongan.vn (en), one CMS, one shared article-id sequence; images on
+    www.baolongan.vn and, for old articles, image.baolongan.vn. Mapped onto EDITION_URL_VI/EN.
+Editions
+    Both by default: home page → every menu section and sub-section → every listing page (pagination
+    links followed until a page repeats) → every article and photo album.
+Caveats
+    Section slugs come from the menus only. English articles are also served on the vi host with vi
+    chrome; one record per id whichever host, slug or section led to it (RecordPipeline merges).
+    A record is held until listings are done, so listings are scheduled before articles.
+Spider arguments
+    edition=vi|en       crawl one edition only
+    urls_file=PATH      fetch exactly the article/album URLs listed (one per line, any portal host/scheme)
+    ids=START-END       probe article ids START..END (inclusive) on the vi host; resumable
+    limit=N             canary: at most N articles per edition
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+
+from crawler import editions as urls
+from crawler.errors import BadArgumentError
+from crawler.extract import build_record
+from crawler.normalize.text import decode_html
+from crawler.pages.listing import parse_listing
+from crawler.run import get_run, utcnow_iso
+
+logger = logging.getLogger(__name__)
+
+LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
+ARTICLE_PRIORITY = 0
+
+
+def _parse_ids(value: str) -> tuple[int, int]:
+    try:
+        start, end = (int(x) for x in value.split("-", 1))
+    except ValueError:
+        raise BadArgumentError("ids", value, "START-END with integers, e.g. ids=5900-6100") from None
+    if start < 1 or end < start:
+        raise BadArgumentError("ids", value, "START-END with 1 <= START <= END")
+    return start, end
+
+
+class BaolonganSpider(Spider):
+    name = "baolongan"
+
+    def __init__(
+        self,
+        edition: str | None = None,
+        urls_file: str | None = None,
+        ids: str | None = None,
+        limit: str | None = None,
+        full: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if edition not in (None, "", "vi", "en", "both"):
+            raise BadArgumentError("edition", edition, "vi, en or both")
+        self.editions_wanted = ["vi", "en"] if edition in (None, "", "both") else [edition]
+        if urls_file is not None and not Path(urls_file).is_file():
+            raise BadArgumentError("urls_file", urls_file, "the path of an existing file")
+        self.urls_file = urls_file
+        self.id_range = _parse_ids(ids) if ids else None
+        if limit is not None:
+            if not str(limit).isdigit() or int(limit) < 1:
+                raise BadArgumentError("limit", limit, "a whole number >= 1")
+        self.limit = int(limit) if limit else None
+        if full not in (None, "", "0", "1"):
+            raise BadArgumentError("full", full, "0 or 1")
+        self.full = full == "1"
+        if sum(x is not None for x in (urls_file, ids)) > 1:
+            raise BadArgumentError("urls_file/ids", "both", "only one of urls_file and ids")
+        # Run signature: a resumed run must be the same command (crawler.run).
+        self.signature = "|".join(
+            f"{k}={v}" for k, v in sorted(kwargs.items()) if k.startswith("_")
+        ) + f"edition={','.join(self.editions_wanted)};urls_file={urls_file};ids={ids};limit={limit}"
+        self.listings_outstanding = 0
+        self.requested_ids: set[str] = set()
+        self.articles_per_edition = {"vi": 0, "en": 0}
+        self.listing_fingerprints: dict[str, set[tuple]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.run = get_run(crawler)
+        spider.run.open(spider.signature)  # the lock: a second run is turned away before any request
+        spider.portal = spider.run.editions
+        return spider
+
+    # --- start ----------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.urls_file:
+            for req in self._requests_from_file(Path(self.urls_file)):
+                yield req
+            return
+        if self.id_range:
+            for req in self._probe_requests():
+                yield req
+            return
+        for edition in self.editions_wanted:
+            yield self._listing_request(
+                self.portal.base(edition) + "/", None, callback=self.parse_home
+            )
+
+    def _requests_from_file(self, path: Path):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            target = self.portal.to_fetch(line)
+            if target is None or not (urls.article_id(target) or urls.album_id(target)):
+                self.crawler.stats.inc_value("skipped/urls_file/not_an_article")
+                logger.warning("%s:%d is not a portal article or album URL: %s", path, n, line)
+                continue
+            req = self._item_request(target, force=True)
+            if req:
+                yield req
+
+    # --- id probes (backfill) -------------------------------------------------------------------
+    PROBE_SLUG = "x"  # any slug: the probe asks whether the server resolves an id by itself
+
+    def _probe_requests(self):
+        # First learn whether the server resolves an id with a wrong slug, using an id we know.
+        yield Request(
+            self.portal.base("vi") + "/",
+            callback=self._probe_check_known,
+            priority=LISTING_PRIORITY,
+            dont_filter=True,
+        )
+
+    def _probe_url(self, article_id: int) -> str:
+        return f"{self.portal.base('vi')}/{self.PROBE_SLUG}-a{article_id}.html"
+
+    def _probe_check_known(self, response: Response):
+        listing = parse_listing(self._decode(response), response.url, self.portal)
+        known = next((urls.article_id(u) for u in listing.entries + listing.other_links
+                      if urls.article_id(u)), None)
+        if known is None:
+            raise CloseSpider("ids_unsupported: no article link on the home page to test with")
+        yield Request(
+            self._probe_url(known),
+            callback=self._probe_verdict,
+            errback=self._probe_verdict_failed,
+            meta={"known_id": known, "handle_httpstatus_list": [404, 410]},
+            dont_filter=True,
+            priority=LISTING_PRIORITY,
+        )
+
+    def _probe_verdict_failed(self, failure):
+        raise CloseSpider("ids_unsupported: the probe of a known id failed")
+
+    def _probe_verdict(self, response: Response):
+        known = response.meta["known_id"]
+        if response.status != 200 or urls.article_id(response.url) != known:
+            self.crawler.stats.set_value("ids/slugless", False)
+            logger.error(
+                "ids=%d-%d cannot work on this server: %s answered %d instead of article %d "
+                "(it does not resolve an article id without its slug). Use urls_file instead.",
+                *self.id_range, self._probe_url(known), response.status, known,
+            )
+            raise CloseSpider("ids_unsupported")
+        self.crawler.stats.set_value("ids/slugless", True)
+        start, end = self.id_range
+        done = self.run.state.probed(start, end)
+        total = end - start + 1
+        self.crawler.stats.set_value("ids/already_probed", len(done))
+        logger.info("ids %d-%d: %d of %d already probed, resuming", start, end, len(done), total)
+        for aid in range(start, end + 1):
+            if aid in done:
+                continue
+            yield Request(
+                self._probe_url(aid),
+                callback=self._probe_result,
+                errback=self._probe_error,
+                meta={"probe_id": aid, "handle_httpstatus_list": [404, 410]},
+                priority=ARTICLE_PRIORITY,
+            )
+
+    def _probe_result(self, response: Response):
+        aid = response.meta["probe_id"]
+        self.run.state.record_probe(aid, response.status, utcnow_iso())
+        stats = self.crawler.stats
+        stats.inc_value("ids/probed")
+        if response.status != 200 or urls.article_id(response.url) is None:
+            stats.inc_value("ids/missing")
+        else:
+            stats.inc_value("ids/found")
+            yield from self.parse_item(response)
+        probed = stats.get_value("ids/probed", 0)
+        if probed % 100 == 0:
+            start, end = self.id_range
+            logger.info("ids %d-%d: probed %d this run (%d found, %d missing)", start, end,
+                        probed, stats.get_value("ids/found", 0), stats.get_value("ids/missing", 0))
+
+    def _probe_error(self, failure):
+        aid = failure.request.meta["probe_id"]
+        self.run.state.record_probe(aid, 0, utcnow_iso())
+        self.crawler.stats.inc_value("ids/error")
+
+    # --- listings -------------------------------------------------------------------------------
+    def _listing_request(self, url: str, section: tuple[str, str] | None, callback) -> Request:
+        self.listings_outstanding += 1
+        return Request(
+            url,
+            callback=callback,
+            errback=self._listing_failed,
+            priority=LISTING_PRIORITY,
+            meta={"section": section, "listing": True},
+            dont_filter=False,
+        )
+
+    def _listing_done(self) -> None:
+        self.listings_outstanding -= 1
+
+    def _listing_failed(self, failure) -> None:
+        self._listing_done()
+        self.crawler.stats.inc_value("listings/failed")
+        logger.error("listing failed: %s", failure.request.url if hasattr(failure, "request") else failure)
+
+    def _decode(self, response: Response) -> str:
+        text, _issues = decode_html(response.body, _header_charset(response))
+        return text
+
+    def parse_home(self, response: Response):
+        self._listing_done()
+        listing = parse_listing(self._decode(response), response.url, self.portal)
+        self.crawler.stats.inc_value("listings/home")
+        edition = self.portal.edition_of(response.url)
+        for section in listing.menu:
+            target = self.portal.to_fetch(section.url)
+            if target and self.portal.edition_of(target) == edition:
+                yield self._listing_request(
+                    target, (section.slug, section.name), callback=self.parse_section
+                )
+        # Home-page links name no section, but they may reach items no listing reaches.
+        for link in (*listing.entries, *listing.other_links):
+            req = self._item_request(self.portal.to_fetch(link))
+            if req:
+                yield req
+
+    def parse_section(self, response: Response):
+        self._listing_done()
+        slug, name = response.meta["section"]
+        listing = parse_listing(self._decode(response), response.url, self.portal)
+        self.crawler.stats.inc_value("listings/pages")
+        seen = self.listing_fingerprints.setdefault(slug, set())
+        repeated = listing.fingerprint in seen
+        seen.add(listing.fingerprint)
+        for link in listing.entries:
+            target = self.portal.to_fetch(link)
+            item_id = _item_id(target, self.portal)
+            if item_id:
+                self.run.state.add_sighting(self.run.run_id, item_id, "section", slug, name)
+                self.run.state.add_sighting(self.run.run_id, item_id, "url", target)
+            req = self._item_request(target)
+            if req:
+                yield req
+        for link in listing.other_links:
+            req = self._item_request(self.portal.to_fetch(link))
+            if req:
+                yield req
+        if repeated or not listing.entries:
+            # A page past the last repeats the last page: the end of this section.
+            self.crawler.stats.inc_value("listings/repeated_page")
+            return
+        for link in listing.pagination:
+            target = self.portal.to_fetch(link)
+            if target:
+                yield self._listing_request(target, (slug, name), callback=self.parse_section)
+
+    # --- articles and albums --------------------------------------------------------------------
+    def _item_request(self, target: str | None, force: bool = False) -> Request | None:
+        if not target:
+            return None
+        item_id = _item_id(target, self.portal)
+        if item_id is None:
+            return None
+        edition = self.portal.edition_of(target) or "vi"
+        if item_id in self.requested_ids and not force:
+            return None
+        if self.limit is not None and urls.article_id(target):
+            if self.articles_per_edition[edition] >= self.limit:
+                self.crawler.stats.inc_value("skipped/limit")
+                return None
+            self.articles_per_edition[edition] += 1
+        self.requested_ids.add(item_id)
+        return Request(target, callback=self.parse_item, priority=ARTICLE_PRIORITY)
+
+    def parse_item(self, response: Response):
+        ctype = response.headers.get(b"Content-Type", b"text/html").decode("latin-1").lower()
+        if "html" not in ctype:
+            self.crawler.stats.inc_value("skipped/not_html")
+            logger.warning("skipped %s: content type %s", response.url, ctype)
+            return
+        record, strategies, issues = build_record(
+            response.body, _header_charset(response), response.url, self.portal
+        )
+        record["fetched_at"] = utcnow_iso()
+        record["quality_issues"] = sorted(set(record.get("quality_issues") or []) | set(issues))
+        record.setdefault("warc_filename", response.meta.get("warc_filename"))
+        record.setdefault("warc_record_id", response.meta.get("warc_record_id"))
+        record.setdefault("warc_payload_digest", response.meta.get("warc_payload_digest"))
+        edition = self.portal.edition_of(response.url) or "vi"
+        record["_fetch"] = {
+            "url": response.url,
+            "edition": edition,
+            "strategies": strategies,
+            "etag": _header(response, b"ETag"),
+            "last_modified": _header(response, b"Last-Modified"),
+        }
+        yield record
+
+
+def _item_id(url: str | None, portal: urls.Editions) -> str | None:
+    if not url:
+        return None
+    aid = urls.article_id(url)
+    if aid is not None:
+        return f"baolongan:{aid}"
+    alb = urls.album_id(url)
+    if alb is not None:
+        return f"baolongan:album:{portal.edition_of(url) or 'vi'}:{alb}"
+    return None
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _header_charset(response: Response) -> str | None:
+    ctype = _header(response, b"Content-Type") or ""
+    for part in ctype.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip().strip('"')
+    return None

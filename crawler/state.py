@@ -1,0 +1,222 @@
+"""The state store: one SQLite file under OUTPUT_DIR that remembers, per article/album id, what was
+archived (hash, version, validators, archive pointers), and per run what was seen and written.
+
+SQLite in WAL mode survives a SIGKILL of the process with every committed transaction intact; the
+writer commits a record's state row only after its JSON line is on disk (crawler.writer), and
+reconciles the other way round on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs(
+  run_id TEXT PRIMARY KEY, signature TEXT, started_at TEXT, finished_at TEXT, status TEXT);
+CREATE TABLE IF NOT EXISTS items(
+  id TEXT PRIMARY KEY, type TEXT, edition TEXT, status TEXT, version INTEGER,
+  content_hash TEXT, first_seen TEXT, last_seen TEXT, last_checked TEXT, published_at TEXT,
+  url TEXT, canonical_url TEXT, etag TEXT, last_modified TEXT,
+  warc_filename TEXT, warc_record_id TEXT, warc_payload_digest TEXT, last_run TEXT);
+-- What a run saw of an id before writing it: sections (value=slug, extra=name), urls, editions.
+CREATE TABLE IF NOT EXISTS sightings(
+  run_id TEXT, id TEXT, kind TEXT, value TEXT, extra TEXT,
+  PRIMARY KEY(run_id, id, kind, value)) WITHOUT ROWID;
+-- Extracted records waiting until the listings that can name their sections are crawled.
+CREATE TABLE IF NOT EXISTS pending(
+  run_id TEXT, id TEXT, record TEXT, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
+-- Lines on disk: the state side of the writer's protocol.
+CREATE TABLE IF NOT EXISTS written(
+  run_id TEXT, stream TEXT, id TEXT, version INTEGER, file TEXT, offset INTEGER,
+  PRIMARY KEY(run_id, stream, id, version)) WITHOUT ROWID;
+-- Article ids probed by `-a ids=...` (status: HTTP status, 0 for a network error).
+CREATE TABLE IF NOT EXISTS probes(article_id INTEGER PRIMARY KEY, status INTEGER, checked_at TEXT);
+"""
+
+ITEM_COLUMNS = (
+    "id type edition status version content_hash first_seen last_seen last_checked published_at "
+    "url canonical_url etag last_modified warc_filename warc_record_id warc_payload_digest last_run"
+).split()
+
+
+class StateStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode loses nothing on a process crash (only on power loss), and costs
+        # one fsync per checkpoint instead of per transaction.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- transactions -------------------------------------------------------------------------
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # --- runs ---------------------------------------------------------------------------------
+    def unfinished_run(self, signature: str) -> str | None:
+        row = self.db.execute(
+            "SELECT run_id FROM runs WHERE finished_at IS NULL AND signature=? "
+            "ORDER BY started_at DESC LIMIT 1",
+            (signature,),
+        ).fetchone()
+        return row["run_id"] if row else None
+
+    def start_run(self, run_id: str, signature: str, now: str) -> None:
+        self.db.execute(
+            "INSERT INTO runs(run_id, signature, started_at) VALUES(?,?,?)", (run_id, signature, now)
+        )
+
+    def finish_run(self, run_id: str, now: str, status: str) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at=?, status=? WHERE run_id=?", (now, status, run_id)
+        )
+
+    def previous_runs(self, signature: str, before: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM runs WHERE signature=? AND run_id<? AND finished_at IS NOT NULL "
+            "ORDER BY run_id DESC",
+            (signature, before),
+        ).fetchall()
+
+    # --- items --------------------------------------------------------------------------------
+    def item(self, item_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM items WHERE id=?", (item_id,)).fetchone()
+
+    def upsert_item(self, row: dict[str, Any]) -> None:
+        cols = [c for c in ITEM_COLUMNS if c in row]
+        updates = ", ".join(f"{c}=excluded.{c}" for c in cols if c != "id")
+        self.db.execute(
+            f"INSERT INTO items({', '.join(cols)}) VALUES({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            [row[c] for c in cols],
+        )
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The ids among `ids` already archived (live or gone)."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        q = f"SELECT id FROM items WHERE id IN ({','.join('?' * len(ids))})"
+        return {r["id"] for r in self.db.execute(q, ids)}
+
+    def count_items(self) -> int:
+        return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    # --- sightings ----------------------------------------------------------------------------
+    def add_sighting(
+        self, run_id: str, item_id: str, kind: str, value: str, extra: str | None = None
+    ) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO sightings VALUES(?,?,?,?,?)",
+            (run_id, item_id, kind, value, extra),
+        )
+
+    def sightings(self, run_id: str, item_id: str) -> dict[str, list[tuple[str, str | None]]]:
+        out: dict[str, list[tuple[str, str | None]]] = {"section": [], "url": [], "edition": []}
+        for r in self.db.execute(
+            "SELECT kind, value, extra FROM sightings WHERE run_id=? AND id=? ORDER BY value",
+            (run_id, item_id),
+        ):
+            out.setdefault(r["kind"], []).append((r["value"], r["extra"]))
+        return out
+
+    # --- pending records ----------------------------------------------------------------------
+    def get_pending(self, run_id: str, item_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT record FROM pending WHERE run_id=? AND id=?", (run_id, item_id)
+        ).fetchone()
+        return json.loads(row["record"]) if row else None
+
+    def put_pending(self, run_id: str, item_id: str, record: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending VALUES(?,?,?)",
+            (run_id, item_id, json.dumps(record, ensure_ascii=False)),
+        )
+
+    def iter_pending(self, run_id: str, batch: int = 500) -> Iterator[list[dict[str, Any]]]:
+        """Pending records in batches; each batch is read before the caller deletes it."""
+        while True:
+            rows = self.db.execute(
+                "SELECT record FROM pending WHERE run_id=? ORDER BY id LIMIT ?", (run_id, batch)
+            ).fetchall()
+            if not rows:
+                return
+            yield [json.loads(r["record"]) for r in rows]
+
+    def count_pending(self, run_id: str) -> int:
+        return self.db.execute("SELECT count(*) FROM pending WHERE run_id=?", (run_id,)).fetchone()[
+            0
+        ]
+
+    def delete_pending(self, run_id: str, item_id: str) -> None:
+        self.db.execute("DELETE FROM pending WHERE run_id=? AND id=?", (run_id, item_id))
+
+    # --- written lines ------------------------------------------------------------------------
+    def mark_written(
+        self, run_id: str, stream: str, item_id: str, version: int, file: str, offset: int
+    ) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO written VALUES(?,?,?,?,?,?)",
+            (run_id, stream, item_id, version, file, offset),
+        )
+
+    def newest_written(self) -> Iterator[sqlite3.Row]:
+        """Per id, where its newest article version and any tombstone newer than it were written."""
+        return self.db.execute(
+            "SELECT w.* FROM written w JOIN items i ON i.id = w.id "
+            "WHERE w.stream='articles' AND w.version = i.version ORDER BY w.id"
+        )
+
+    def written_in_run(self, run_id: str, stream: str, item_id: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM written WHERE run_id=? AND stream=? AND id=?",
+                (run_id, stream, item_id),
+            ).fetchone()
+            is not None
+        )
+
+    def is_written(self, run_id: str, stream: str, item_id: str, version: int) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM written WHERE run_id=? AND stream=? AND id=? AND version=?",
+                (run_id, stream, item_id, version),
+            ).fetchone()
+            is not None
+        )
+
+    # --- id probes ----------------------------------------------------------------------------
+    def probed(self, start: int, end: int) -> set[int]:
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT article_id FROM probes WHERE status > 0 AND article_id BETWEEN ? AND ?",
+                (start, end),
+            )
+        }
+
+    def record_probe(self, article_id: int, status: int, now: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO probes VALUES(?,?,?)", (article_id, status, now))
+
+
+class _Transaction:
+    """`with store.transaction():` — BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

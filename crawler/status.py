@@ -1,0 +1,33 @@
+"""Exit statuses of `scrapy crawl baolongan`, documented in the README.
+
+Plain `scrapy crawl` exits 0 unless bootstrap fails; schedulers need to know more.
+"""
+
+from __future__ import annotations
+
+EXIT_CODES: dict[str, int] = {
+    "success": 0,
+    "crawl_failed": 1,  # finish reason not "finished", an edition with no records, too many errors
+    "bad_arguments": 2,  # bad spider argument or setting
+    "success_with_warnings": 3,  # quality warnings only
+    "quality_gate_failed": 4,
+    "site_unavailable": 5,  # portal down or robots.txt unreadable
+    "output_locked": 6,  # another run holds OUTPUT_DIR
+    "disk_full": 7,
+}
+
+# When several problems occur, the most severe decides the status.
+SEVERITY = [
+    "success",
+    "success_with_warnings",
+    "quality_gate_failed",
+    "crawl_failed",
+    "site_unavailable",
+    "disk_full",
+    "output_locked",
+    "bad_arguments",
+]
+
+
+def worst(*statuses: str) -> str:
+    return max(statuses, key=SEVERITY.index)
