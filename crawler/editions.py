@@ -75,7 +75,10 @@ class Editions:
 
     def is_portal(self, url: str) -> bool:
         netloc = urlsplit(url).netloc.lower()
-        return netloc in self._fetch_netlocs() or netloc.split(":")[0] in {*PAGE_HOSTS, *IMAGE_HOSTS}
+        return netloc in self._fetch_netlocs() or netloc.split(":")[0] in {
+            *PAGE_HOSTS,
+            *IMAGE_HOSTS,
+        }
 
     def to_fetch(self, url: str) -> str | None:
         """Production (any scheme, www or not) or fetch-form URL -> the URL to request; None if offsite."""
@@ -102,9 +105,13 @@ class Editions:
         if edition is None:
             return url
         if parts.path.startswith("/image/"):
-            return urlunsplit(("https", "www.baolongan.vn", parts.path, parts.query, parts.fragment))
+            return urlunsplit(
+                ("https", "www.baolongan.vn", parts.path, parts.query, parts.fragment)
+            )
         if parts.path.startswith("/news/"):
-            return urlunsplit(("http", "image.baolongan.vn", parts.path, parts.query, parts.fragment))
+            return urlunsplit(
+                ("http", "image.baolongan.vn", parts.path, parts.query, parts.fragment)
+            )
         p = urlsplit(PRODUCTION[edition])
         return urlunsplit((p.scheme, p.netloc, parts.path, parts.query, parts.fragment))
 

@@ -10,6 +10,7 @@ host, validators, WARC pointers); it never reaches the output.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -89,6 +90,9 @@ class RecordPipeline:
     # --- staging ----------------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        if adapter.get("_tombstone"):
+            self._write_tombstone(dict(adapter))
+            return item
         record = {k: v for k, v in adapter.items() if not k.startswith("_")}
         fetch = adapter.get("_fetch") or {}
         run_id, item_id = self.run.run_id, record["id"]
@@ -134,13 +138,20 @@ class RecordPipeline:
         run_id, item_id = self.run.run_id, record["id"]
         fetch = record.pop("_fetch")
         seen = self.state.sightings(run_id, item_id)
+        previous = self.state.item(item_id)
         record["sections"] = [{"slug": s, "name": n} for s, n in sorted(seen["section"])]
+        editions = {e for e, _ in seen["edition"]}
+        if previous is not None:
+            # A re-check or a refresh that stopped paging early sees no listing naming the item:
+            # its sections and editions are still those of its last version.
+            if not record["sections"] and previous["sections"]:
+                record["sections"] = json.loads(previous["sections"])
+            editions |= set(json.loads(previous["editions_seen"] or "[]"))
         record["urls_seen"] = sorted({u for u, _ in seen["url"]})
-        record["editions_seen"] = sorted({e for e, _ in seen["edition"]})
-        record["edition"] = "en" if "en" in record["editions_seen"] else "vi"
+        record["editions_seen"] = sorted(editions)
+        record["edition"] = "en" if "en" in editions else "vi"
         record["url"] = fetch["url"]
         record["content_hash"] = content_hash(record)
-        previous = self.state.item(item_id)
         now = record.get("fetched_at") or utcnow_iso()
         row = {
             "id": item_id,
@@ -155,6 +166,8 @@ class RecordPipeline:
             "etag": fetch.get("etag"),
             "last_modified": fetch.get("last_modified"),
             "last_run": run_id,
+            "sections": json.dumps(record["sections"], ensure_ascii=False),
+            "editions_seen": json.dumps(record["editions_seen"]),
         }
         if (
             previous is not None
@@ -210,18 +223,51 @@ class RecordPipeline:
         for path, records in by_path.items():
             rows = [{k: v for k, v in r.items() if k != "_row"} for r in records]
             offsets = self.writer.append(path, rows)  # durable before the state commit below
-            placed.extend(zip(records, [self.writer.relpath(path)] * len(records), offsets))
+            placed.extend(
+                zip(records, [self.writer.relpath(path)] * len(records), offsets, strict=False)
+            )
         with self.state.transaction():
             for record, file, offset in placed:
                 stream = "rejected" if "errors" in record else "articles"
                 version = record.get("version") or 0
-                self.state.mark_written(self.run.run_id, stream, record["id"], version, file, offset)
+                self.state.mark_written(
+                    self.run.run_id, stream, record["id"], version, file, offset
+                )
                 if stream == "articles":
                     self.state.upsert_item(record["_row"])
                     self.stats.inc_value(f"records/written/{record['edition']}")
                     self.stats.inc_value(f"records/written/{record['type']}")
             for item_id in done:
                 self.state.delete_pending(self.run.run_id, item_id)
+
+    def _write_tombstone(self, item: dict[str, Any]) -> None:
+        """An archived item answered 404/410 or redirected away: record it once as gone."""
+        assert self.writer is not None
+        previous = self.state.item(item["id"])
+        if previous is None or previous["status"] == "gone":
+            return
+        now = utcnow_iso()
+        tombstone = {
+            "schema_version": SCHEMA_VERSION,
+            "id": item["id"],
+            "status": "gone",
+            "http_status": item["http_status"],
+            "redirect_to": item.get("redirect_to"),
+            "last_seen_live": previous["last_seen"],
+            "detected_at": now,
+            "run_id": self.run.run_id,
+        }
+        errors = validate(tombstone, "tombstones")
+        if errors:
+            logger.error("tombstone for %s fails its schema: %s", item["id"], errors)
+        path = self.writer.path("tombstones")
+        (offset,) = self.writer.append(path, [tombstone])
+        with self.state.transaction():
+            self.state.mark_written(
+                self.run.run_id, "tombstones", item["id"], 0, self.writer.relpath(path), offset
+            )
+            self.state.upsert_item({"id": item["id"], "status": "gone", "last_checked": now})
+        self.stats.inc_value("records/tombstones")
 
     # --- recovery -----------------------------------------------------------------------------
     def _reconcile(self) -> None:
@@ -234,7 +280,12 @@ class RecordPipeline:
                 continue
             with self.state.transaction():
                 self.state.mark_written(
-                    self.run.run_id, stream, record["id"], version, self.writer.relpath(path), offset
+                    self.run.run_id,
+                    stream,
+                    record["id"],
+                    version,
+                    self.writer.relpath(path),
+                    offset,
                 )
                 if stream == "articles":
                     self.state.upsert_item(

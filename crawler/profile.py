@@ -31,8 +31,6 @@ class ProfileAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         name = settings.get("CRAWL_PROFILE") or "polite"
         if name not in PROFILES:
-            raise BadSettingError(
-                "CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}"
-            )
+            raise BadSettingError("CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}")
         for key, value in PROFILES[name].items():
             settings.set(key, value, priority="addon")

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS items(
   id TEXT PRIMARY KEY, type TEXT, edition TEXT, status TEXT, version INTEGER,
   content_hash TEXT, first_seen TEXT, last_seen TEXT, last_checked TEXT, published_at TEXT,
   url TEXT, canonical_url TEXT, etag TEXT, last_modified TEXT,
-  warc_filename TEXT, warc_record_id TEXT, warc_payload_digest TEXT, last_run TEXT);
+  warc_filename TEXT, warc_record_id TEXT, warc_payload_digest TEXT, last_run TEXT,
+  sections TEXT, editions_seen TEXT);
 -- What a run saw of an id before writing it: sections (value=slug, extra=name), urls, editions.
 CREATE TABLE IF NOT EXISTS sightings(
   run_id TEXT, id TEXT, kind TEXT, value TEXT, extra TEXT,
@@ -37,10 +38,28 @@ CREATE TABLE IF NOT EXISTS written(
 CREATE TABLE IF NOT EXISTS probes(article_id INTEGER PRIMARY KEY, status INTEGER, checked_at TEXT);
 """
 
-ITEM_COLUMNS = (
-    "id type edition status version content_hash first_seen last_seen last_checked published_at "
-    "url canonical_url etag last_modified warc_filename warc_record_id warc_payload_digest last_run"
-).split()
+ITEM_COLUMNS = [
+    "id",
+    "type",
+    "edition",
+    "status",
+    "version",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "last_checked",
+    "published_at",
+    "url",
+    "canonical_url",
+    "etag",
+    "last_modified",
+    "warc_filename",
+    "warc_record_id",
+    "warc_payload_digest",
+    "last_run",
+    "sections",
+    "editions_seen",
+]
 
 
 class StateStore:
@@ -72,7 +91,8 @@ class StateStore:
 
     def start_run(self, run_id: str, signature: str, now: str) -> None:
         self.db.execute(
-            "INSERT INTO runs(run_id, signature, started_at) VALUES(?,?,?)", (run_id, signature, now)
+            "INSERT INTO runs(run_id, signature, started_at) VALUES(?,?,?)",
+            (run_id, signature, now),
         )
 
     def finish_run(self, run_id: str, now: str, status: str) -> None:
@@ -110,6 +130,29 @@ class StateStore:
 
     def count_items(self) -> int:
         return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    def recheck_candidates(
+        self, window_start: str, budget: int, exclude_run: str
+    ) -> list[sqlite3.Row]:
+        """Live items to re-request conditionally: every one published since `window_start`,
+        plus the `budget` least-recently-checked older ones (a rolling sweep of the archive)."""
+        recent = self.db.execute(
+            "SELECT * FROM items WHERE status='live' AND published_at >= ? "
+            "AND coalesce(last_run,'') != ? ORDER BY published_at DESC",
+            (window_start, exclude_run),
+        ).fetchall()
+        older = self.db.execute(
+            "SELECT * FROM items WHERE status='live' AND (published_at IS NULL OR published_at < ?) "
+            "AND coalesce(last_run,'') != ? ORDER BY last_checked ASC, id LIMIT ?",
+            (window_start, exclude_run, budget),
+        ).fetchall()
+        return recent + older
+
+    def mark_checked(self, item_id: str, now: str, run_id: str) -> None:
+        self.db.execute(
+            "UPDATE items SET last_checked=?, last_seen=?, last_run=? WHERE id=?",
+            (now, now, run_id, item_id),
+        )
 
     # --- sightings ----------------------------------------------------------------------------
     def add_sighting(

@@ -20,7 +20,9 @@ Spider arguments
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,8 @@ from crawler.run import get_run, utcnow_iso
 
 logger = logging.getLogger(__name__)
 
+VN_TZ = timezone(timedelta(hours=7))  # Vietnam has kept UTC+07:00 without DST since 1975
+PAGE_NUMBER_RE = re.compile(r"(?<![a-z0-9])(\d{1,5})(?![0-9])")
 LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
 ARTICLE_PRIORITY = 0
 
@@ -46,7 +50,9 @@ def _parse_ids(value: str) -> tuple[int, int]:
     try:
         start, end = (int(x) for x in value.split("-", 1))
     except ValueError:
-        raise BadArgumentError("ids", value, "START-END with integers, e.g. ids=5900-6100") from None
+        raise BadArgumentError(
+            "ids", value, "START-END with integers, e.g. ids=5900-6100"
+        ) from None
     if start < 1 or end < start:
         raise BadArgumentError("ids", value, "START-END with 1 <= START <= END")
     return start, end
@@ -72,9 +78,8 @@ class BaolonganSpider(Spider):
             raise BadArgumentError("urls_file", urls_file, "the path of an existing file")
         self.urls_file = urls_file
         self.id_range = _parse_ids(ids) if ids else None
-        if limit is not None:
-            if not str(limit).isdigit() or int(limit) < 1:
-                raise BadArgumentError("limit", limit, "a whole number >= 1")
+        if limit is not None and (not str(limit).isdigit() or int(limit) < 1):
+            raise BadArgumentError("limit", limit, "a whole number >= 1")
         self.limit = int(limit) if limit else None
         if full not in (None, "", "0", "1"):
             raise BadArgumentError("full", full, "0 or 1")
@@ -82,9 +87,10 @@ class BaolonganSpider(Spider):
         if sum(x is not None for x in (urls_file, ids)) > 1:
             raise BadArgumentError("urls_file/ids", "both", "only one of urls_file and ids")
         # Run signature: a resumed run must be the same command (crawler.run).
-        self.signature = "|".join(
-            f"{k}={v}" for k, v in sorted(kwargs.items()) if k.startswith("_")
-        ) + f"edition={','.join(self.editions_wanted)};urls_file={urls_file};ids={ids};limit={limit}"
+        self.signature = (
+            "|".join(f"{k}={v}" for k, v in sorted(kwargs.items()) if k.startswith("_"))
+            + f"edition={','.join(self.editions_wanted)};urls_file={urls_file};ids={ids};limit={limit}"
+        )
         self.listings_outstanding = 0
         self.requested_ids: set[str] = set()
         self.articles_per_edition = {"vi": 0, "en": 0}
@@ -94,8 +100,17 @@ class BaolonganSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.run = get_run(crawler)
-        spider.run.open(spider.signature)  # the lock: a second run is turned away before any request
+        spider.run.open(
+            spider.signature
+        )  # the lock: a second run is turned away before any request
         spider.portal = spider.run.editions
+        # A refresh when earlier runs archived something: page sections newest-first only until a
+        # page holds nothing new, and re-check recent and least-recently-checked items instead.
+        spider.incremental = not spider.full and spider.run.state.count_items() > 0
+        spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
+        spider.recheck_window_days = crawler.settings.getint("RECHECK_WINDOW_DAYS")
+        spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
+        crawler.stats.set_value("run/incremental", spider.incremental)
         return spider
 
     # --- start ----------------------------------------------------------------------------------
@@ -112,6 +127,89 @@ class BaolonganSpider(Spider):
             yield self._listing_request(
                 self.portal.base(edition) + "/", None, callback=self.parse_home
             )
+        if self.incremental:
+            for req in self._recheck_requests():
+                yield req
+
+    # --- re-checks (refresh) --------------------------------------------------------------------
+    def _recheck_requests(self):
+        now = self.run.now().astimezone(VN_TZ)
+        window_start = (now - timedelta(days=self.recheck_window_days)).isoformat(
+            timespec="seconds"
+        )
+        rows = self.run.state.recheck_candidates(window_start, self.recheck_budget, self.run.run_id)
+        for row in rows:
+            if row["edition"] not in self.editions_wanted:
+                continue
+            target = self.portal.to_fetch(row["canonical_url"] or row["url"])
+            if not target:
+                continue
+            headers = {}
+            if row["etag"]:
+                headers["If-None-Match"] = row["etag"]
+            if row["last_modified"]:
+                headers["If-Modified-Since"] = row["last_modified"]
+            self.requested_ids.add(row["id"])
+            self.crawler.stats.inc_value("recheck/requested")
+            yield Request(
+                target,
+                headers=headers,
+                callback=self.parse_recheck,
+                errback=self._recheck_failed,
+                priority=ARTICLE_PRIORITY,
+                dont_filter=True,
+                meta={
+                    "recheck_id": row["id"],
+                    "dont_redirect": True,
+                    "handle_httpstatus_list": [301, 302, 303, 307, 308, 304, 404, 410],
+                },
+            )
+
+    def parse_recheck(self, response: Response):
+        item_id = response.meta["recheck_id"]
+        stats = self.crawler.stats
+        if response.status == 304:
+            stats.inc_value("recheck/not_modified")
+            self.run.state.mark_checked(item_id, utcnow_iso(), self.run.run_id)
+            return
+        if response.status in (404, 410):
+            yield self._tombstone(item_id, response.status, None)
+            return
+        if 300 <= response.status < 400:
+            location = _header(response, b"Location") or ""
+            target = self.portal.to_fetch(response.urljoin(location)) if location else None
+            if target and _item_id(target, self.portal) == item_id:
+                stats.inc_value("recheck/moved")  # a new slug: follow it, same id
+                yield response.follow(
+                    target,
+                    callback=self.parse_recheck,
+                    dont_filter=True,
+                    meta={
+                        **response.meta,
+                        "redirect_times": response.meta.get("redirect_times", 0) + 1,
+                    },
+                )
+                return
+            # Redirected to something that is not this article (home, a section): it is gone.
+            yield self._tombstone(
+                item_id, response.status, self.portal.to_production(target or location)
+            )
+            return
+        stats.inc_value("recheck/fetched")
+        yield from self.parse_item(response)
+
+    def _recheck_failed(self, failure):
+        self.crawler.stats.inc_value("recheck/failed")
+        logger.warning("re-check failed: %s", failure.request.url)
+
+    def _tombstone(self, item_id: str, status: int, redirect_to: str | None) -> dict:
+        self.crawler.stats.inc_value("recheck/gone")
+        return {
+            "_tombstone": True,
+            "id": item_id,
+            "http_status": status,
+            "redirect_to": redirect_to,
+        }
 
     def _requests_from_file(self, path: Path):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -144,8 +242,14 @@ class BaolonganSpider(Spider):
 
     def _probe_check_known(self, response: Response):
         listing = parse_listing(self._decode(response), response.url, self.portal)
-        known = next((urls.article_id(u) for u in listing.entries + listing.other_links
-                      if urls.article_id(u)), None)
+        known = next(
+            (
+                urls.article_id(u)
+                for u in listing.entries + listing.other_links
+                if urls.article_id(u)
+            ),
+            None,
+        )
         if known is None:
             raise CloseSpider("ids_unsupported: no article link on the home page to test with")
         yield Request(
@@ -167,7 +271,10 @@ class BaolonganSpider(Spider):
             logger.error(
                 "ids=%d-%d cannot work on this server: %s answered %d instead of article %d "
                 "(it does not resolve an article id without its slug). Use urls_file instead.",
-                *self.id_range, self._probe_url(known), response.status, known,
+                *self.id_range,
+                self._probe_url(known),
+                response.status,
+                known,
             )
             raise CloseSpider("ids_unsupported")
         self.crawler.stats.set_value("ids/slugless", True)
@@ -200,8 +307,14 @@ class BaolonganSpider(Spider):
         probed = stats.get_value("ids/probed", 0)
         if probed % 100 == 0:
             start, end = self.id_range
-            logger.info("ids %d-%d: probed %d this run (%d found, %d missing)", start, end,
-                        probed, stats.get_value("ids/found", 0), stats.get_value("ids/missing", 0))
+            logger.info(
+                "ids %d-%d: probed %d this run (%d found, %d missing)",
+                start,
+                end,
+                probed,
+                stats.get_value("ids/found", 0),
+                stats.get_value("ids/missing", 0),
+            )
 
     def _probe_error(self, failure):
         aid = failure.request.meta["probe_id"]
@@ -226,7 +339,9 @@ class BaolonganSpider(Spider):
     def _listing_failed(self, failure) -> None:
         self._listing_done()
         self.crawler.stats.inc_value("listings/failed")
-        logger.error("listing failed: %s", failure.request.url if hasattr(failure, "request") else failure)
+        logger.error(
+            "listing failed: %s", failure.request.url if hasattr(failure, "request") else failure
+        )
 
     def _decode(self, response: Response) -> str:
         text, _issues = decode_html(response.body, _header_charset(response))
@@ -257,10 +372,12 @@ class BaolonganSpider(Spider):
         seen = self.listing_fingerprints.setdefault(slug, set())
         repeated = listing.fingerprint in seen
         seen.add(listing.fingerprint)
+        entry_ids = []
         for link in listing.entries:
             target = self.portal.to_fetch(link)
             item_id = _item_id(target, self.portal)
             if item_id:
+                entry_ids.append(item_id)
                 self.run.state.add_sighting(self.run.run_id, item_id, "section", slug, name)
                 self.run.state.add_sighting(self.run.run_id, item_id, "url", target)
             req = self._item_request(target)
@@ -273,6 +390,21 @@ class BaolonganSpider(Spider):
         if repeated or not listing.entries:
             # A page past the last repeats the last page: the end of this section.
             self.crawler.stats.inc_value("listings/repeated_page")
+            return
+        if self.incremental:
+            # Newest first: once a page holds only archived items (plus the configured overlap
+            # of further pages), the rest of the section is archived already.
+            overlap = response.meta.get("overlap_left", self.overlap_pages)
+            if not (set(entry_ids) - self.run.state.known_ids(entry_ids)):
+                if overlap <= 0:
+                    self.crawler.stats.inc_value("listings/incremental_stop")
+                    return
+                overlap -= 1
+            following = next_page(response.url, listing.pagination)
+            if following and (target := self.portal.to_fetch(following)):
+                req = self._listing_request(target, (slug, name), callback=self.parse_section)
+                req.meta["overlap_left"] = overlap
+                yield req
             return
         for link in listing.pagination:
             target = self.portal.to_fetch(link)
@@ -288,6 +420,9 @@ class BaolonganSpider(Spider):
             return None
         edition = self.portal.edition_of(target) or "vi"
         if item_id in self.requested_ids and not force:
+            return None
+        if self.incremental and not force and self.run.state.known_ids([item_id]):
+            self.crawler.stats.inc_value("skipped/archived")
             return None
         if self.limit is not None and urls.article_id(target):
             if self.articles_per_edition[edition] >= self.limit:
@@ -320,6 +455,19 @@ class BaolonganSpider(Spider):
             "last_modified": _header(response, b"Last-Modified"),
         }
         yield record
+
+
+def _page_number(url: str) -> int:
+    """The listing page number in a URL (`?p=3&d=`, `/trang-3/`, `?page=3`); 1 when none."""
+    numbers = [int(n) for n in PAGE_NUMBER_RE.findall(url.split("//", 1)[-1].split("/", 1)[-1])]
+    return numbers[-1] if numbers else 1
+
+
+def next_page(current: str, pagination: list[str]) -> str | None:
+    """Of a listing's pagination links, the one to the page right after `current`."""
+    here = _page_number(current)
+    later = sorted((_page_number(u), u) for u in pagination if _page_number(u) > here)
+    return later[0][1] if later else None
 
 
 def _item_id(url: str | None, portal: urls.Editions) -> str | None:

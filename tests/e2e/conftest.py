@@ -1,0 +1,42 @@
+"""Session-scoped crawls of the replica, shared by the end-to-end tests so the suite stays fast."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import ReplicaHandle, article_records, latest_report, replica, run_crawl
+
+# Three seeds that select different page chromes and pagination styles (checked in test_seeds_differ).
+SEEDS = (1, 2, 3)
+ARTICLES = 3000
+
+
+@dataclass
+class Crawl:
+    seed: int
+    replica: ReplicaHandle
+    output_dir: Path
+    exit_code: int
+    records: list[dict]
+    truth: list[dict]
+    report: dict
+
+
+@pytest.fixture(scope="session")
+def full_crawls(tmp_path_factory) -> dict[int, Crawl]:
+    crawls: dict[int, Crawl] = {}
+    with contextlib.ExitStack() as stack:
+        for seed in SEEDS:
+            folder = tmp_path_factory.mktemp(f"full-seed{seed}")
+            rep = stack.enter_context(replica(folder / "replica", articles=ARTICLES, seed=seed))
+            out = folder / "out"
+            result = run_crawl(rep, out)
+            crawls[seed] = Crawl(
+                seed, rep, out, result.returncode, article_records(out), rep.truth_records(),
+                latest_report(out),
+            )  # fmt: skip
+        yield crawls
