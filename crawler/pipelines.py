@@ -18,7 +18,9 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
+from crawler.latest import write_latest
 from crawler.normalize.text import normalize_strings
 from crawler.run import get_run, utcnow_iso
 from crawler.schema import validate
@@ -86,6 +88,9 @@ class RecordPipeline:
         self.flush(final=True)
         if self.writer:
             self.writer.close()
+        if self.crawler.settings.getbool("LATEST_VIEW", True):
+            path, rows = write_latest(self.state, self.run.output_dir, self.run.run_id)
+            self.stats.set_value("records/latest_rows", rows)
 
     # --- staging ----------------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
@@ -239,6 +244,7 @@ class RecordPipeline:
                     self.stats.inc_value(f"records/written/{record['type']}")
             for item_id in done:
                 self.state.delete_pending(self.run.run_id, item_id)
+            crashpoints.reached("state_commit", self.run.output_dir)
 
     def _write_tombstone(self, item: dict[str, Any]) -> None:
         """An archived item answered 404/410 or redirected away: record it once as gone."""

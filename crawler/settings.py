@@ -69,9 +69,15 @@ EXTENSIONS = {
 # sections has been seen, so listings must not wait behind thousands of articles.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 
-# Refresh
+# Write records/latest/<run_id>.jsonl (the site as of this run) when a run closes. It copies
+# every live item's newest line, so on a full archive it costs a full read of the records.
+LATEST_VIEW = True
+
+# Refresh: re-request conditionally every item published within the window before REFERENCE_NOW,
+# plus a rolling budget of the least-recently-checked older items per run.
 RECHECK_WINDOW_DAYS = 30
 RECHECK_BUDGET = 200
+# Listing pages to keep paging past the first page that holds only archived items.
 INCREMENTAL_OVERLAP_PAGES = 0
 
 LOG_LEVEL = os.environ.get("BAOLONGAN_LOG_LEVEL", "INFO")

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler import crashpoints
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,7 +62,14 @@ class RecordWriter:
         for line in lines:
             offsets.append(offset)
             offset += len(line)
-        fh.write(b"".join(lines))
+        data = b"".join(lines)
+        if crashpoints.active():
+            # Half the batch on disk, then stop: the torn-line case of a SIGKILL mid-write.
+            fh.write(data[: len(data) // 2])
+            fh.flush()
+            crashpoints.reached("record_write", self.root.parent)
+            data = data[len(data) // 2 :]
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
         return offsets

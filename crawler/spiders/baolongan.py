@@ -31,6 +31,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
+from crawler import crashpoints
 from crawler import editions as urls
 from crawler.errors import BadArgumentError
 from crawler.extract import build_record
@@ -369,6 +370,7 @@ class BaolonganSpider(Spider):
         slug, name = response.meta["section"]
         listing = parse_listing(self._decode(response), response.url, self.portal)
         self.crawler.stats.inc_value("listings/pages")
+        crashpoints.reached("listing", self.run.output_dir)
         seen = self.listing_fingerprints.setdefault(slug, set())
         repeated = listing.fingerprint in seen
         seen.add(listing.fingerprint)

@@ -1,0 +1,255 @@
+"""Text normalizers: the record's string rules and the page decoder.
+
+Three string rules exist because the record keeps three kinds of text (see docs/contract.md):
+display fields (``clean_text``), ``*_raw`` fields (``clean_raw``) and the multi-line body fields
+(``clean_block``). All of them yield NFC without control or zero-width characters, so strings that
+look equal compare equal and dedup works.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+__all__ = [
+    "clean_block",
+    "clean_raw",
+    "clean_text",
+    "decode_html",
+    "has_replacement",
+    "normalize_strings",
+]
+
+REPLACEMENT_CHAR = "\ufffd"
+
+# Invisible characters that editors paste in from Word/Facebook and that break equality and
+# search. U+200E/U+200F (direction marks), U+2061-U+2064 (invisible operators) and U+180E are
+# zero-width as well, so they go with the ones the contract names.
+_ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+
+# All C0/C1 controls. Whitespace controls (\t, \n, \r, \x0b, \x0c, \x1c-\x1f, \x85) are turned
+# into spaces or newlines *before* this runs, so only the invisible ones are deleted outright.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_EXCEPT_NEWLINE_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+# Python's Unicode \s covers ASCII whitespace, NBSP, U+2000-U+200A, U+202F, U+205F, U+3000,
+# U+2028/U+2029 and the whitespace controls -- exactly the set a display field collapses.
+_WHITESPACE_RE = re.compile(r"\s+")
+
+# In a block, keep line structure: CR/CRLF and NEL are line ends; tab/VT/FF read as a space
+# rather than vanishing (deleting them would glue words together).
+_BLOCK_NEWLINE_RE = re.compile("\r\n?|\x85")
+_BLOCK_SPACE_RE = re.compile("[\t\x0b\x0c]")
+
+
+def has_replacement(s: str | None) -> bool:
+    """True when ``s`` contains U+FFFD, i.e. some bytes were lost before the text reached us."""
+    return s is not None and REPLACEMENT_CHAR in s
+
+
+def _collapse(s: str) -> str:
+    """Remove zero-width characters, collapse whitespace, drop other controls, trim, NFC."""
+    s = _ZERO_WIDTH_RE.sub("", s)
+    s = _WHITESPACE_RE.sub(" ", s)
+    s = _CONTROL_RE.sub("", s)
+    # Deleting a control may leave two spaces side by side ("a \x00 b").
+    s = _WHITESPACE_RE.sub(" ", s).strip()
+    # NFC last: removing a zero-width character between a letter and a combining mark changes
+    # what composes.
+    return unicodedata.normalize("NFC", s)
+
+
+def clean_text(s: str | None) -> str | None:
+    """Display-field rule: entities decoded, NFC, no controls or zero-width characters,
+    whitespace collapsed to single spaces, trimmed; empty becomes None.
+
+    U+FFFD is kept (it signals lost bytes; callers test it with ``has_replacement``), except when
+    ``html.unescape`` itself produced it from an invalid reference such as ``&#0;``.
+    """
+    if s is None:
+        return None
+    unescaped = html.unescape(s) if "&" in s else s
+    if REPLACEMENT_CHAR in unescaped and REPLACEMENT_CHAR not in s:
+        unescaped = unescaped.replace(REPLACEMENT_CHAR, "")
+    out = _collapse(unescaped)
+    return out or None
+
+
+def clean_raw(s: str | None) -> str | None:
+    """``*_raw`` rule: NFC, controls and zero-width characters removed, whitespace collapsed,
+    trimmed; nothing else changed (entities stay as the HTML parser left them). Empty -> None."""
+    if s is None:
+        return None
+    out = _collapse(s)
+    return out or None
+
+
+def _scrub_block(s: str) -> str:
+    s = _BLOCK_NEWLINE_RE.sub("\n", s)
+    s = _BLOCK_SPACE_RE.sub(" ", s)
+    s = _ZERO_WIDTH_RE.sub("", s)
+    s = _CONTROL_EXCEPT_NEWLINE_RE.sub("", s)
+    return unicodedata.normalize("NFC", s)
+
+
+def clean_block(s: str | None) -> str | None:
+    """``body_text``/``body_html`` rule: NFC, controls other than ``\\n`` and zero-width characters
+    removed; whitespace is NOT collapsed (markup and paragraph breaks must survive).
+
+    CR and CRLF become ``\\n`` and tab/VT/FF become a space. A string that is empty or only
+    whitespace becomes None.
+    """
+    if s is None:
+        return None
+    out = _scrub_block(s)
+    return out if out.strip() else None
+
+
+def normalize_strings(obj: Any) -> Any:
+    """Return a copy of ``obj`` (dicts, lists, tuples, scalars) with every string NFC and free of
+    controls (other than ``\\n``) and zero-width characters.
+
+    Meant as the last pass over a finished record: it guarantees the text invariants without
+    changing whitespace, so body fields keep their newlines and URLs are never collapsed.
+    Dict keys are left alone (they are the record's own field names).
+    """
+    if isinstance(obj, str):
+        return _scrub_block(obj)
+    if isinstance(obj, dict):
+        return {k: normalize_strings(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [normalize_strings(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(normalize_strings(v) for v in obj)
+    return obj
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding page bytes
+
+
+@lru_cache(maxsize=64)
+def _codec_name(label: str | None) -> str | None:
+    """Python codec name for a charset label, following the WHATWG aliasing browsers use
+    (latin-1/ascii are read as cp1252), or None when the label is unknown."""
+    if not label:
+        return None
+    return resolve_encoding(label.strip().strip("\"'"))
+
+
+@lru_cache(maxsize=64)
+def _is_single_byte(codec: str) -> bool:
+    """True for one-byte-per-character charsets (cp125x, iso8859-x, koi8, ...).
+
+    Such a charset decodes *any* bytes without error, so a clean decode proves nothing; only a
+    valid multi-byte UTF-8 sequence gives the lie away. Python's single-byte codecs are charmap
+    codecs with a ``decoding_table``; latin-1 and ascii are built in.
+    """
+    info = codecs.lookup(codec)
+    if info.name in ("ascii", "iso8859-1"):
+        return True
+    module = sys.modules.get(getattr(info.decode, "__module__", "") or "")
+    return module is not None and hasattr(module, "decoding_table")
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _accept(body: bytes, codec: str | None, utf8_text: str | None) -> str | None:
+    """Decode with a declared charset if the bytes do not contradict it.
+
+    A single-byte declaration is contradicted by bytes that are valid UTF-8 with non-ASCII
+    content (``utf8_text`` is that reading, or None): real cp1252/cp1258 text practically never
+    forms valid multi-byte UTF-8 sequences, while a UTF-8 page read as cp1252 yields mojibake
+    ("Ä\\x90" for "Đ") without any decode error.
+    """
+    if codec is None:
+        return None
+    if utf8_text is not None and _is_single_byte(codec):
+        return None
+    return _strict(body, codec)
+
+
+def _same_family(header_codec: str, bom_codec: str) -> bool:
+    """A BOM agrees with the header when they name the same encoding, endianness aside
+    ("utf-16" header, "utf-16-le" BOM)."""
+    name = codecs.lookup(header_codec).name
+    return bom_codec.startswith(name) or name.startswith(bom_codec)
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """True when valid multi-byte UTF-8 characters outnumber the invalid bytes: a UTF-8 page with a
+    few corrupt bytes, better read as UTF-8 with losses than as cp1258 mojibake throughout."""
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count(REPLACEMENT_CHAR) - body.count(b"\xef\xbf\xbd")
+    valid_non_ascii = sum(1 for ch in text if ord(ch) > 0x7F) - text.count(REPLACEMENT_CHAR)
+    return valid_non_ascii > invalid
+
+
+def decode_html(body: bytes, header_encoding: str | None) -> tuple[str, list[str]]:
+    """Decode page bytes to NFC text, repairing a lying Content-Type charset.
+
+    Order: byte order mark; the header charset unless the bytes contradict it; the charset
+    declared in ``<meta>`` (first 4 KB) unless contradicted; UTF-8; cp1258 (the legacy Vietnamese
+    Windows charset). Issue codes returned:
+
+    - ``charset_repaired``: a declared charset (header, or meta when there is no header) was
+      overridden because the bytes contradict it, and a declared or verified charset (BOM, meta,
+      valid UTF-8) decoded them instead.
+    - ``charset_unknown``: nothing declared or verifiable fitted; the text is a best guess
+      (cp1258, or undeclared UTF-8 with U+FFFD for the broken bytes). Declared UTF-8 with a few
+      broken bytes is decoded with U+FFFD and no issue code: ``has_replacement`` reports it.
+    """
+    header_codec = _codec_name(header_encoding)
+
+    bom_codec, bom = read_bom(body)
+    if bom_codec is not None and bom is not None:
+        text = body[len(bom) :].decode(bom_codec, errors="replace")
+        issues = []
+        if header_codec is not None and not _same_family(header_codec, bom_codec):
+            issues.append("charset_repaired")
+        return unicodedata.normalize("NFC", text), issues
+
+    # Decoded once: it is both the evidence against single-byte declarations and the answer.
+    utf8_text = _strict(body, "utf-8")
+    utf8_evidence = utf8_text if utf8_text is not None and not body.isascii() else None
+
+    text = _accept(body, header_codec, utf8_evidence)
+    if text is not None:
+        return unicodedata.normalize("NFC", text), []
+
+    meta_codec = html_body_declared_encoding(body)
+    if meta_codec is not None and meta_codec != header_codec:
+        text = _accept(body, meta_codec, utf8_evidence)
+        if text is not None:
+            issues = ["charset_repaired"] if header_codec is not None else []
+            return unicodedata.normalize("NFC", text), issues
+
+    if utf8_text is not None:
+        # A declaration (header or meta) that had to be ignored is a repair; an undeclared page
+        # that is valid UTF-8 is simply UTF-8.
+        declared = header_codec is not None or meta_codec is not None
+        issues = ["charset_repaired"] if declared and utf8_evidence is not None else []
+        return unicodedata.normalize("NFC", utf8_text), issues
+
+    if _mostly_utf8(body):
+        text = body.decode("utf-8", errors="replace")
+        # Declared UTF-8 with a few corrupt bytes: the charset is known, the bytes are broken;
+        # the U+FFFD left in the text is for the caller to report (``has_replacement``).
+        declared_utf8 = "utf-8" in (header_codec, meta_codec)
+        return unicodedata.normalize("NFC", text), [] if declared_utf8 else ["charset_unknown"]
+    # From here on the charset is a guess, and saying "repaired" would overstate it.
+    text = body.decode("cp1258", errors="replace")
+    return unicodedata.normalize("NFC", text), ["charset_unknown"]
