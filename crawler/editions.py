@@ -28,6 +28,9 @@ ARTICLE_RE = re.compile(r"-a(\d+)\.html?$")
 ALBUM_RE = re.compile(r"^/(xem|view)-albumphoto/(?:[^/]*?\.)?(\d+)\.html?$")
 SECTION_RE = re.compile(r"^/[a-z0-9][a-z0-9-]*/(?:[a-z0-9][a-z0-9-]*/)?$")
 ALBUM_PREFIX = {"vi": "xem", "en": "view"}
+# Old images live at `image.baolongan.vn/news/YYYY/...`; `/news/<slug>/` is also a possible English
+# section, so only a year after `/news/` marks an image path.
+OLD_IMAGE_PATH_RE = re.compile(r"^/news/\d{4}/")
 
 
 def article_id(url: str) -> int | None:
@@ -108,7 +111,7 @@ class Editions:
             return urlunsplit(
                 ("https", "www.baolongan.vn", parts.path, parts.query, parts.fragment)
             )
-        if parts.path.startswith("/news/"):
+        if OLD_IMAGE_PATH_RE.match(parts.path):
             return urlunsplit(
                 ("http", "image.baolongan.vn", parts.path, parts.query, parts.fragment)
             )

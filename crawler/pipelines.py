@@ -85,10 +85,16 @@ class RecordPipeline:
         self._reconcile()
 
     def close_spider(self, spider: Any = None) -> None:
-        self.flush(final=True)
+        # No flush here: a crawl that finishes went idle first (and flushed everything then);
+        # any other close (SIGTERM, site unavailable) keeps staged records pending in the state
+        # store, where the resumed run picks them up with their sections complete.
+        left = self.state.count_pending(self.run.run_id)
+        if left:
+            self.stats.set_value("records/left_pending", left)
+            logger.warning("%d records stay pending for the resumed run", left)
         if self.writer:
             self.writer.close()
-        if self.crawler.settings.getbool("LATEST_VIEW", True):
+        if not left and self.crawler.settings.getbool("LATEST_VIEW", True):
             path, rows = write_latest(self.state, self.run.output_dir, self.run.run_id)
             self.stats.set_value("records/latest_rows", rows)
 
@@ -126,7 +132,8 @@ class RecordPipeline:
         return new["_fetch"]["edition"] == home and old["_fetch"]["edition"] != home
 
     def spider_idle(self, spider: Any) -> None:
-        self.flush()
+        # Idle: nothing queued or in flight, so every listing has been crawled.
+        self.flush(final=True)
 
     # --- writing ------------------------------------------------------------------------------
     def flush(self, final: bool = False) -> None:

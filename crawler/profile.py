@@ -2,7 +2,7 @@
 
 An add-on rather than code in settings.py because `-s CRAWL_PROFILE=...` is only known once the
 crawler's settings are assembled; add-ons run exactly then, before the settings freeze.
-Values set on the command line (priority "cmdline") still win over a profile ("addon").
+Values set on the command line (priority "cmdline") still win over a profile.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ PROFILES: dict[str, dict[str, object]] = {
         "RETRY_BACKOFF_BASE": 0.05,
         "RETRY_BACKOFF_MAX": 0.5,
         "DOWNLOAD_TIMEOUT": 20,
+        "RETRY_AFTER_MAX": 1.0,
+        # The replica is on this machine; a power cut is not what its tests are about.
+        "WARC_FSYNC_EACH_RECORD": False,
     },
 }
 
@@ -33,4 +36,5 @@ class ProfileAddon:
         if name not in PROFILES:
             raise BadSettingError("CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}")
         for key, value in PROFILES[name].items():
-            settings.set(key, value, priority="addon")
+            # "project" priority: a profile overrides settings.py, the command line still wins.
+            settings.set(key, value, priority="project")

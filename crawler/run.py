@@ -117,11 +117,17 @@ class RunContext:
         os.pwrite(fd, f"pid={os.getpid()} started={utcnow_iso()}\n".encode(), 0)
         self._lock_fd = fd
 
-    def close(self, status: str) -> None:
+    def finish(self, status: str, resumable: bool = False) -> None:
+        """Mark the run finished. A run killed before this point, or stopped cleanly with
+        SIGTERM/SIGINT (`resumable`), is resumed by the next start of the same command."""
         self.status = status
-        if self.state:
+        if self.state and not resumable:
             self.state.finish_run(self.run_id, utcnow_iso(), status)
+
+    def release(self) -> None:
+        if self.state:
             self.state.close()
+            self.state = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock
             self._lock_fd = None
@@ -143,6 +149,9 @@ class RunExtension:
         self.run = get_run(crawler)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # The lock is released only when the engine has stopped, after every component's own
+        # spider_closed (the WARC writer closes its last file there).
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunExtension:
@@ -153,11 +162,15 @@ class RunExtension:
             self.run.open(getattr(spider, "signature", spider.name))
         self.crawler.stats.set_value("run/id", self.run.run_id)
         self.crawler.stats.set_value("run/resumed", self.run.resumed)
+        self.crawler.stats.set_value("run/incremental", getattr(spider, "incremental", False))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         from crawler.report import decide_status, write_report
 
         status = decide_status(self.crawler, reason)
         write_report(self.crawler, self.run, reason, status)
-        self.run.close(status)
+        self.run.finish(status, resumable=reason == "shutdown")
         self.crawler.baolongan_status = status
+
+    def engine_stopped(self) -> None:
+        self.run.release()

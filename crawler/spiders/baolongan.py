@@ -96,6 +96,7 @@ class BaolonganSpider(Spider):
         self.requested_ids: set[str] = set()
         self.articles_per_edition = {"vi": 0, "en": 0}
         self.listing_fingerprints: dict[str, set[tuple]] = {}
+        self.listing_urls: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
@@ -111,7 +112,6 @@ class BaolonganSpider(Spider):
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.recheck_window_days = crawler.settings.getint("RECHECK_WINDOW_DAYS")
         spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
-        crawler.stats.set_value("run/incremental", spider.incremental)
         return spider
 
     # --- start ----------------------------------------------------------------------------------
@@ -323,7 +323,15 @@ class BaolonganSpider(Spider):
         self.crawler.stats.inc_value("ids/error")
 
     # --- listings -------------------------------------------------------------------------------
-    def _listing_request(self, url: str, section: tuple[str, str] | None, callback) -> Request:
+    def _listing_request(
+        self, url: str, section: tuple[str, str] | None, callback
+    ) -> Request | None:
+        # Our own de-duplication of listings (not the dupefilter's): a filtered request never
+        # reaches a callback or errback, and the outstanding-listings count must stay exact.
+        key = urls.dedup_key(url)
+        if key in self.listing_urls:
+            return None
+        self.listing_urls.add(key)
         self.listings_outstanding += 1
         return Request(
             url,
@@ -356,9 +364,11 @@ class BaolonganSpider(Spider):
         for section in listing.menu:
             target = self.portal.to_fetch(section.url)
             if target and self.portal.edition_of(target) == edition:
-                yield self._listing_request(
+                req = self._listing_request(
                     target, (section.slug, section.name), callback=self.parse_section
                 )
+                if req:
+                    yield req
         # Home-page links name no section, but they may reach items no listing reaches.
         for link in (*listing.entries, *listing.other_links):
             req = self._item_request(self.portal.to_fetch(link))
@@ -405,13 +415,14 @@ class BaolonganSpider(Spider):
             following = next_page(response.url, listing.pagination)
             if following and (target := self.portal.to_fetch(following)):
                 req = self._listing_request(target, (slug, name), callback=self.parse_section)
-                req.meta["overlap_left"] = overlap
-                yield req
+                if req:
+                    req.meta["overlap_left"] = overlap
+                    yield req
             return
         for link in listing.pagination:
             target = self.portal.to_fetch(link)
-            if target:
-                yield self._listing_request(target, (slug, name), callback=self.parse_section)
+            if target and (req := self._listing_request(target, (slug, name), self.parse_section)):
+                yield req
 
     # --- articles and albums --------------------------------------------------------------------
     def _item_request(self, target: str | None, force: bool = False) -> Request | None:

@@ -1,0 +1,133 @@
+"""Response bytes -> the content fields of one record (articles and photo albums).
+
+The one place where page modules (raw values, `crawler/pages/`) meet normalizers
+(`crawler/normalize/`): decode, extract, then normalize each field by the record's text rules.
+Fields that depend on more than one response (edition, editions_seen, sections, url, urls_seen,
+versions, archive pointers) are the pipelines' business, not this function's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.editions import Editions, album_id
+from crawler.normalize.bylines import parse_byline
+from crawler.normalize.captions import split_caption
+from crawler.normalize.dates import parse_published
+from crawler.normalize.language import detect_language
+from crawler.normalize.text import clean_block, clean_raw, clean_text, decode_html, has_replacement
+from crawler.pages import Extraction, parse_album, parse_article
+
+__all__ = ["RECORD_FIELDS", "build_record", "page_kind"]
+
+# The fields build_record returns, in record order (docs/contract.md, "Truth file").
+RECORD_FIELDS = (
+    "type",
+    "id",
+    "article_id",
+    "album_id",
+    "language",
+    "canonical_url",
+    "kicker",
+    "title",
+    "lead",
+    "body_text",
+    "body_html",
+    "images",
+    "byline_raw",
+    "authors",
+    "translators",
+    "source_credit",
+    "published_raw",
+    "published_at",
+    "published_precision",
+    "links",
+)
+_ALBUM_EDITION = {"xem": "vi", "view": "en"}
+
+
+def page_kind(url: str) -> str:
+    """`album` for photo-album URLs, else `article`."""
+    return "album" if album_id(url) is not None else "article"
+
+
+def build_record(
+    body: bytes, header_encoding: str | None, url: str, editions: Editions
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """Decode, extract and normalize one article or album page.
+
+    Returns (record fields, strategies, quality issues): the fields of `RECORD_FIELDS`, the name of
+    the fallback that produced each extracted field, and reason codes (`no_title`,
+    `charset_repaired`, `date_unparseable`, ...) in the order they were noticed, without repeats.
+    """
+    text, issues = decode_html(body, header_encoding)
+    kind = page_kind(url)
+    ex = parse_album(text, url, editions) if kind == "album" else parse_article(text, url, editions)
+    record = _normalize(ex, kind, url)
+    issues = [*issues, *ex.issues, *_normalizer_issues(record)]
+    return record, dict(ex.strategies), list(dict.fromkeys(issues))
+
+
+def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
+    f = ex.fields
+    title = clean_text(f.get("title"))
+    lead = clean_text(f.get("lead"))
+    body_text = clean_block(f.get("body_text"))
+    byline_raw = clean_raw(f.get("byline_raw"))
+    byline = parse_byline(byline_raw)
+    published_raw = clean_raw(f.get("published_raw"))
+    published = parse_published(published_raw)
+    record: dict[str, Any] = {
+        "type": kind,
+        "id": _record_id(kind, f, url),
+        "article_id": f.get("article_id"),
+        "album_id": f.get("album_id"),
+        "language": detect_language(" ".join(x for x in (title, lead, body_text) if x)),
+        "canonical_url": f.get("canonical_url"),
+        "kicker": clean_text(f.get("kicker")),
+        "title": title,
+        "lead": lead,
+        "body_text": body_text,
+        "body_html": clean_block(f.get("body_html")),
+        "images": [_image(im, title) for im in f.get("images") or []],
+        "byline_raw": byline_raw,
+        "authors": list(byline.authors),
+        "translators": list(byline.translators),
+        "source_credit": byline.source_credit,
+        "published_raw": published_raw,
+        "published_at": published.value,
+        "published_precision": published.precision,
+        "links": list(f.get("links") or []),
+    }
+    record["_date_reason"] = published.reason if published_raw else None
+    return record
+
+
+def _record_id(kind: str, f: dict[str, Any], url: str) -> str | None:
+    if kind == "album":
+        prefix = url.split("-albumphoto/", 1)[0].rsplit("/", 1)[-1]
+        edition = _ALBUM_EDITION.get(prefix, "vi")
+        return f"baolongan:album:{edition}:{f['album_id']}" if f.get("album_id") else None
+    return f"baolongan:{f['article_id']}" if f.get("article_id") else None
+
+
+def _image(im: dict[str, Any], title: str | None) -> dict[str, Any]:
+    raw = clean_raw(im.get("caption_raw"))
+    caption, credit = split_caption(raw, title)
+    return {
+        "url": im["url"],
+        "position": im["position"],
+        "caption_raw": raw,
+        "caption": caption,
+        "credit": credit,
+    }
+
+
+def _normalizer_issues(record: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    reason = record.pop("_date_reason")
+    if reason is not None:
+        out.append("date_unparseable" if reason == "unparseable" else f"date_{reason}")
+    if any(has_replacement(record.get(k)) for k in ("title", "lead", "body_text", "kicker")):
+        out.append("replacement_characters")
+    return out

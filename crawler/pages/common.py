@@ -1,0 +1,564 @@
+"""Helpers shared by the page modules: parsing, text, slugs, URL forms, page regions, metadata.
+
+Nothing here knows a field of the record; it knows how the portal's pages are shaped in general
+(what a sidebar looks like, what a date looks like) so that the field functions in article.py,
+album.py and listing.py can stay short. The portal's real page chrome is unknown (site.md), so the
+region and hint rules are deliberately generic: class/id stems and box labels, never one class name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from crawler.editions import IMAGE_HOSTS, PAGE_HOSTS, Editions, article_id
+
+__all__ = [
+    "Element",
+    "Extraction",
+    "Meta",
+    "PageRegions",
+    "absolute_url",
+    "block_text",
+    "collapse",
+    "drop_tag",
+    "drop_tree",
+    "hints",
+    "parse_html",
+    "read_meta",
+    "slugify",
+    "strip_site_name",
+    "text_of",
+]
+
+
+@dataclass
+class Extraction:
+    """What a page module found on one article or album page."""
+
+    fields: dict[str, Any]
+    """Raw and structural record fields (architecture.md lists them)."""
+    strategies: dict[str, str] = field(default_factory=dict)
+    """Field -> name of the fallback that produced it (`h1+slug`, `og:title`, `jsonld`, ...)."""
+    issues: list[str] = field(default_factory=list)
+    """Quality reason codes noticed while extracting (`no_title`, `lead_from_meta`, ...)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+# remove_comments/remove_pis: comments never reach the record and would otherwise show up as
+# text nodes in every search. huge_tree: lxml otherwise drops deeply nested content silently
+# (pitfalls.md).
+# The plain etree parser, not lxml.html's: lxml.html looks up a Python element class for every
+# element proxy, which cost more than all field rules together (~1 µs per element visit).
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+Element = etree._Element
+_STRING = etree.XPath("string()", smart_strings=False)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# Elements that carry no visible article text; dropped before any text search so that script
+# strings cannot look like dates or titles. `noscript` usually repeats a lazy-loaded image.
+_INVISIBLE = ("script", "style", "noscript", "template")
+
+
+def parse_html(html: str) -> Element:
+    """Parse decoded page text once; scripts and styles are removed (after JSON-LD is read)."""
+    # lxml refuses a str that still carries an XML encoding declaration.
+    if html.lstrip()[:5].lower() == "<?xml":
+        html = _XML_DECL_RE.sub("", html, count=1)
+    if not html.strip():
+        html = "<html></html>"
+    root = etree.fromstring(html, parser=_PARSER)
+    if root is None:  # nothing parseable (e.g. only a doctype)
+        root = etree.fromstring("<html><body></body></html>", parser=_PARSER)
+    return root
+
+
+def drop_invisible(root: Element) -> None:
+    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+
+
+def text_of(el: Element) -> str:
+    """All text inside an element (lxml.html's text_content())."""
+    return _STRING(el)
+
+
+def drop_tree(el: Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    _keep_tail(el, parent)
+    parent.remove(el)
+
+
+def drop_tag(el: Element) -> None:
+    """Replace an element by its content (children and text), as lxml.html's drop_tag()."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    prev = el.getprevious()
+    text = el.text or ""
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text if text else prev.tail
+    elif text:
+        parent.text = (parent.text or "") + text
+    at = parent.index(el)
+    children = list(el)
+    if children:
+        last = children[-1]
+        last.tail = (last.tail or "") + (el.tail or "") if el.tail else last.tail
+    else:
+        _keep_tail(el, parent)
+        el.tail = None
+    for i, child in enumerate(children):
+        parent.insert(at + i, child)  # moves the child (and its tail) out of `el`
+    el.tail = None
+    parent.remove(el)
+
+
+def _keep_tail(el: Element, parent: Element) -> None:
+    if not el.tail:
+        return
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + el.tail
+    else:
+        parent.text = (parent.text or "") + el.tail
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+
+
+def collapse(s: str | None) -> str:
+    """Whitespace collapsed to single spaces and trimmed (Python's \\s includes NBSP)."""
+    return " ".join(s.split()) if s else ""
+
+
+def block_text(el: Element) -> str:
+    """Visible text of an element with `<br>` read as a space, whitespace collapsed.
+
+    `text_content()` would glue the words on either side of a `<br>` together.
+    """
+    if el.find(".//br") is None:
+        return collapse(text_of(el))
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                parts.append(" ")
+            elif node.text and isinstance(node.tag, str):
+                parts.append(node.text)
+        elif node is not el and node.tail:
+            parts.append(node.tail)
+    return collapse("".join(parts))
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Latin letters with diacritics -> their ASCII base letter; combining marks -> removed.
+    Built once: str.translate is an order of magnitude faster than NFD + a per-character loop."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base != chr(cp) and base.isascii():
+            table[cp] = base
+    for cp in range(0x300, 0x370):
+        table[cp] = None
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def slugify(s: str) -> str:
+    """The portal's URL slug of a title: lower-case, diacritics stripped, đ→d, hyphenated."""
+    return _SLUG_SEP_RE.sub("-", s.translate(_FOLD).lower()).strip("-")
+
+
+_SLUG_SEP_RE = re.compile(r"[^a-z0-9]+")
+
+# "Title - Báo Long An", "Title | Baolongan", "Báo Long An - Title", "Title - Long An News" ...
+# "Long An" alone is the province (a kicker, a section), not the site's name.
+_SITE_NAME_SLUG_RE = re.compile(
+    r"^bao-?long-?an(?:-(?:online|news|dien-tu|newspaper))?$"
+    r"|^long-?an-(?:online|news|newspaper)$|^baolongan(?:-vn)?$"
+)
+_TITLE_SEP_RE = re.compile(r"\s+[-–—|:•»]+\s+|\s*\|\s*")
+
+
+def is_site_name(s: str) -> bool:
+    return bool(_SITE_NAME_SLUG_RE.match(slugify(s)))
+
+
+def strip_site_name(s: str | None) -> str:
+    """`og:title`/`<title>` without the portal's name before or after a separator."""
+    s = collapse(s)
+    if not s:
+        return ""
+    parts = _TITLE_SEP_RE.split(s)
+    if len(parts) > 1:
+        if is_site_name(parts[-1]):
+            return collapse(s[: s.rfind(parts[-1])].rstrip(" -–—|:•»"))
+        if is_site_name(parts[0]):
+            return collapse(s[len(parts[0]) :].lstrip(" -–—|:•»"))
+    return "" if is_site_name(s) else s
+
+
+# --------------------------------------------------------------------------------------------
+# Dates as the portal prints them: `20/01/2022 - 18:20` (site.md); a time may also come first or
+# be missing. Only slash dates: the site's one documented format, and cheap to pre-filter.
+
+DATE_RE = re.compile(
+    r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])"
+    r"(?:\s*(?:[-–|,]|lúc|at)?\s*(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d\d)(?!\d)"
+    r"(?:\s*(?:SA|CH|AM|PM|am|pm)(?![A-Za-z]))?)?"
+)
+TIME_FIRST_RE = re.compile(
+    r"(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d\d)(?:\s*(?:SA|CH|AM|PM|am|pm))?\s*(?:[-–|,]|ngày)?\s*"
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])"
+)
+
+
+def plausible_date(m: re.Match[str]) -> bool:
+    if not (1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12):
+        return False
+    return m["H"] is None or (int(m["H"]) <= 23 and int(m["M"]) <= 59)
+
+
+def find_date(text: str) -> re.Match[str] | None:
+    """The first plausible date(-time) in `text`, preferring a time-first match that covers it."""
+    best: re.Match[str] | None = None
+    for rx in (TIME_FIRST_RE, DATE_RE):
+        for m in rx.finditer(text):
+            if plausible_date(m):
+                if best is None or m.start() < best.start():
+                    best = m
+                break
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Class/id hints
+
+
+def hints(el: Element) -> str:
+    """Lower-cased `class` and `id` of an element, the text the hint regexes look at."""
+    c = el.get("class")
+    i = el.get("id")
+    if c is None and i is None:
+        return ""
+    return f"{c or ''} {i or ''}".lower()
+
+
+# Boxes that are not the article: sidebars, related/most-read lists, menus, share bars.
+# Stems, matched at the start of a class word (so `relatedNews`, `box-related`, `tin-lien-quan`).
+SIDE_HINT_RE = re.compile(
+    # distinctive stems, wherever they sit in a class word (`tinlienquan`, `boxrelated`)
+    r"sidebar|side-bar|related|relate-|lien-?quan|tin-?khac|tinkhac|other-?news|doc-?nhieu"
+    r"|docnhieu|xem-?nhieu|xemnhieu|most-?read|mostread|most-?view|popular|trending|widget"
+    r"|breadcrumb|comment|binh-?luan|binhluan|advert|quang-?cao|quangcao|masthead|site-header"
+    r"|header-top|top-header|topbar|top-bar|footer|social|sharing|share"
+    # short stems only at the start of a class word (`nav-main`, not `canvas`)
+    r"|(?<![a-z0-9])(?:aside|other|others|most|menu|nav|navbar|banner|ads|qc|tags?|keywords?"
+    r"|tu-?khoa)(?![a-z])"
+    # a bare `header` is the site header; `article-header`, `post-header` are the article's
+    r"|(?<![a-z0-9-])header(?![a-z0-9-])"
+)
+# Labels that head such boxes when they carry no helpful class ("Đọc nhiều", "Tin liên quan" ...).
+SIDE_LABEL_RE = re.compile(
+    r"^(?:đọc nhiều|xem nhiều|tin đọc nhiều|tin xem nhiều|nhiều người đọc|tin liên quan"
+    r"|bài liên quan|bài viết liên quan|tin khác|các tin khác|tin cùng chuyên mục|cùng chuyên mục"
+    r"|tin mới|tin mới nhất|tin nổi bật|tin tiêu điểm|có thể bạn quan tâm|xem thêm|most read"
+    r"|most viewed|most popular|popular|related|related news|related articles|other news"
+    r"|latest|latest news|more news|read more|you may also like|tags?|từ khóa|từ khoá"
+    r"|liên kết hữu ích|useful links?|chia sẻ(?: bài viết)?|share(?: this)?(?: article)?)\b",
+    re.I,
+)
+
+
+@dataclass
+class PageRegions:
+    """Answers "is this element in chrome (sidebar, menu, related box)?" with a cache.
+
+    A box counts as chrome when its own class/id or its heading says so. An ancestor that contains
+    one of the `protect`ed elements (the title, the body) is never chrome, whatever its class: a
+    page wrapper named `has-menu` must not swallow the article.
+    """
+
+    protect: list[Element] = field(default_factory=list)
+    boxes: dict[Element, bool] = field(default_factory=dict)
+    """Element -> "is a chrome box, protection aside"; share one dict between the PageRegions
+    of one page (it does not depend on what is protected)."""
+    _cache: dict[Element, bool] = field(default_factory=dict)
+    _protected: set[Element] | None = None
+
+    def _protected_set(self) -> set[Element]:
+        if self._protected is None:
+            s: set[Element] = set()
+            for el in self.protect:
+                if el is not None:
+                    s.update(el.iterancestors())
+                    s.add(el)
+            self._protected = s
+        return self._protected
+
+    def is_box(self, el: Element) -> bool:
+        """True when `el` itself is a chrome box (not looking at ancestors)."""
+        box = self.boxes.get(el)
+        if box is None:
+            box = self.boxes[el] = _looks_like_box(el)
+        return box and el not in self._protected_set()
+
+    def in_chrome(self, el: Element) -> bool:
+        """True when `el` or an ancestor (below <body>) is a chrome box."""
+        path: list[Element] = []
+        node: Element | None = el
+        result = False
+        while node is not None and node.tag not in ("body", "html"):
+            cached = self._cache.get(node)
+            if cached is not None:
+                result = cached
+                break
+            path.append(node)
+            if isinstance(node.tag, str) and self.is_box(node):
+                result = True
+                break
+            node = node.getparent()
+        for n in path:
+            self._cache[n] = result
+        return result
+
+
+def _looks_like_box(el: Element) -> bool:
+    tag = el.tag
+    if tag in ("nav", "aside", "footer"):
+        return True
+    if tag == "header":
+        # The site header; an <article><header> holds the title and date.
+        return not any(a.tag in ("article", "main") for a in el.iterancestors())
+    h = hints(el)
+    if h and SIDE_HINT_RE.search(h):
+        return True
+    return tag in ("div", "section", "ul", "table", "aside") and box_label(el)
+
+
+def box_label(el: Element) -> bool:
+    """True when the first text of a box is a sidebar/related/share label."""
+    for t in el.itertext():
+        t = t.strip()
+        if t:
+            return bool(SIDE_LABEL_RE.match(t)) and len(t) <= 40
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# URLs
+
+
+def _fetch_netlocs(editions: Editions) -> set[str]:
+    return {urlsplit(editions.vi_base).netloc.lower(), urlsplit(editions.en_base).netloc.lower()}
+
+
+def absolute_url(href: str, page_url: str, editions: Editions) -> str:
+    """`href` as found on the page -> absolute URL in production form.
+
+    Relative links and links on the fetch hosts (a mirror, the replica) are resolved against the
+    page as fetched and mapped to production (`/image/...` onto the image host). A link that
+    already names a production or foreign host is left as written (contract: never re-encoded),
+    so a production crawl and a replica crawl of the same page give the same URLs.
+    """
+    href = href.strip()
+    parts = urlsplit(href)
+    if parts.netloc:
+        host = parts.netloc.lower().split(":")[0]
+        production = host in PAGE_HOSTS or host in IMAGE_HOSTS
+        if production and not parts.scheme:  # protocol-relative: scheme of the host, not the page
+            scheme = IMAGE_HOSTS.get(host, "https")
+            return f"{scheme}:{href}"
+        if production or parts.netloc.lower() not in _fetch_netlocs(editions):
+            return urljoin(page_url, href) if not parts.scheme else href
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return href  # mailto:, javascript:, data: stay as they are
+    return editions.to_production(urljoin(page_url, href))
+
+
+def portal_article_id(url: str, editions: Editions) -> int | None:
+    """Article id of an absolute URL on a portal host (any scheme, www or not), else None."""
+    if not editions.is_portal(url):
+        return None
+    return article_id(url)
+
+
+def canonical_host_url(url: str) -> str:
+    """A production page URL in its canonical form: https, no `www.`, no query or fragment."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0]
+    if host.startswith("www.") and host[4:] in PAGE_HOSTS:
+        host = host[4:]
+    return urlunsplit(("https", host, parts.path, "", ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata: <meta>, <link rel=canonical>, JSON-LD
+
+
+@dataclass
+class Meta:
+    props: dict[str, str] = field(default_factory=dict)
+    """`property`/`name`/`itemprop` (lower-cased) -> content; the first occurrence wins."""
+    canonical: str | None = None
+    title_tag: str = ""
+    jsonld: dict[str, Any] = field(default_factory=dict)
+    """The first JSON-LD object that looks like an article (headline, datePublished ...)."""
+
+    def get(self, *names: str) -> str | None:
+        for n in names:
+            v = self.props.get(n)
+            if v and v.strip():
+                return v
+        return None
+
+    def ld(self, key: str) -> str | None:
+        v = self.jsonld.get(key)
+        if isinstance(v, list):
+            v = v[0] if v else None
+        if isinstance(v, dict):
+            v = v.get("name") or v.get("@value")
+        return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+_LD_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "imagegallery",
+             "webpage", "analysisnewsarticle", "mediagallery", "collectionpage"}  # fmt: skip
+
+
+def _ld_objects(data: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(data, list):
+        for d in data:
+            out.extend(_ld_objects(d))
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            out.extend(_ld_objects(data["@graph"]))
+        out.append(data)
+    return out
+
+
+def _pick_ld(objs: list[dict[str, Any]]) -> dict[str, Any]:
+    best: dict[str, Any] = {}
+    for o in objs:
+        t = o.get("@type")
+        types = {x.lower() for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+        if "headline" in o or "datePublished" in o:
+            if types & _LD_TYPES - {"webpage", "collectionpage"}:
+                return o
+            best = best or o
+        elif types & _LD_TYPES and not best:
+            best = o
+    return best
+
+
+_LD_FIELD_RE = re.compile(r'"(headline|datePublished|description|name)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _read_jsonld(text: str) -> dict[str, Any]:
+    try:
+        return _pick_ld(_ld_objects(json.loads(text, strict=False)))
+    except ValueError:
+        # CMS templates often emit JSON-LD with trailing commas or raw quotes; read what we can.
+        found: dict[str, Any] = {}
+        for k, v in _LD_FIELD_RE.findall(text):
+            try:
+                found.setdefault(k, json.loads(f'"{v}"', strict=False))
+            except ValueError:
+                found.setdefault(k, v)
+        return found
+
+
+def read_meta(root: Element) -> Meta:
+    """Every metadata source in one pass over the elements that can carry it."""
+    meta = Meta()
+    for el in root.iter("meta", "link", "script", "title"):
+        tag = el.tag
+        if tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop")
+            content = el.get("content")
+            if key and content is not None:
+                meta.props.setdefault(key.strip().lower(), content)
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and el.get("href") and meta.canonical is None:
+                meta.canonical = el.get("href")
+        elif tag == "title":
+            if not meta.title_tag:
+                meta.title_tag = collapse(text_of(el))
+        elif (el.get("type") or "").lower() == "application/ld+json" and not meta.jsonld:
+            meta.jsonld = _read_jsonld(el.text or "")
+    return meta
+
+
+# --------------------------------------------------------------------------------------------
+# Small tree helpers
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "pre",
+        "form",
+        "center",
+    ]
+)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def doc_order(root: Element) -> dict[Element, int]:
+    """Element -> position in document order (the yardstick for "near the title")."""
+    return {el: i for i, el in enumerate(root.iter())}
+
+
+def style_right(el: Element) -> bool:
+    """Right-aligned by inline style, `align` attribute or a `right` class word."""
+    style = (el.get("style") or "").lower().replace(" ", "")
+    if "text-align:right" in style:
+        return True
+    if (el.get("align") or "").lower() == "right":
+        return True
+    return bool(_RIGHT_CLASS_RE.search(el.get("class") or ""))
+
+
+_RIGHT_CLASS_RE = re.compile(
+    r"(?<![a-z])(?:text-right|right|align-?right|pull-right|tar)(?![a-z])", re.I
+)
