@@ -63,6 +63,7 @@ class RunContext:
     run_id: str = ""
     state: StateStore | None = None
     resumed: bool = False
+    mode: str = "full"
     status: str | None = None
     notes: list[str] = field(default_factory=list)
     _lock_fd: int | None = None
@@ -84,20 +85,26 @@ class RunContext:
                 raise BadSettingError(name, settings.get(name), "a number >= 0")
         return cls(Path(out).resolve(), editions, _reference_now(settings))
 
-    def open(self, signature: str) -> None:
-        """Take the lock, open the state store and pick the run id (resuming a crashed run)."""
+    def open(self, signature: str, full: bool = False) -> None:
+        """Take the lock, open the state store and pick the run id (resuming a crashed run).
+
+        The mode is fixed when a run starts: a refresh (`incremental`) when earlier runs archived
+        something and `full` is not asked for. A resumed run keeps its mode, so resuming a killed
+        first crawl does not turn it into a refresh that stops paging early.
+        """
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         self.state = StateStore(self.output_dir / "state.sqlite3")
         self.signature = signature
         unfinished = self.state.unfinished_run(signature)
         if unfinished:
-            self.run_id, self.resumed = unfinished, True
-            logger.warning("resuming unfinished run %s", self.run_id)
+            self.run_id, self.mode, self.resumed = unfinished["run_id"], unfinished["mode"], True
+            logger.warning("resuming unfinished run %s (%s)", self.run_id, self.mode)
         else:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             self.run_id = f"{stamp}-{secrets.token_hex(3)}"
-            self.state.start_run(self.run_id, signature, utcnow_iso())
+            self.mode = "incremental" if self.state.count_items() and not full else "full"
+            self.state.start_run(self.run_id, signature, utcnow_iso(), self.mode)
 
     def _take_lock(self) -> None:
         # flock, not a pid file: the kernel drops the lock when its holder dies, so a lock left

@@ -16,7 +16,8 @@ from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs(
-  run_id TEXT PRIMARY KEY, signature TEXT, started_at TEXT, finished_at TEXT, status TEXT);
+  run_id TEXT PRIMARY KEY, signature TEXT, started_at TEXT, finished_at TEXT, status TEXT,
+  mode TEXT);
 CREATE TABLE IF NOT EXISTS items(
   id TEXT PRIMARY KEY, type TEXT, edition TEXT, status TEXT, version INTEGER,
   content_hash TEXT, first_seen TEXT, last_seen TEXT, last_checked TEXT, published_at TEXT,
@@ -81,18 +82,17 @@ class StateStore:
         return _Transaction(self.db)
 
     # --- runs ---------------------------------------------------------------------------------
-    def unfinished_run(self, signature: str) -> str | None:
-        row = self.db.execute(
-            "SELECT run_id FROM runs WHERE finished_at IS NULL AND signature=? "
+    def unfinished_run(self, signature: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM runs WHERE finished_at IS NULL AND signature=? "
             "ORDER BY started_at DESC LIMIT 1",
             (signature,),
         ).fetchone()
-        return row["run_id"] if row else None
 
-    def start_run(self, run_id: str, signature: str, now: str) -> None:
+    def start_run(self, run_id: str, signature: str, now: str, mode: str) -> None:
         self.db.execute(
-            "INSERT INTO runs(run_id, signature, started_at) VALUES(?,?,?)",
-            (run_id, signature, now),
+            "INSERT INTO runs(run_id, signature, started_at, mode) VALUES(?,?,?,?)",
+            (run_id, signature, now, mode),
         )
 
     def finish_run(self, run_id: str, now: str, status: str) -> None:

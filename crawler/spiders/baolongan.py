@@ -88,9 +88,10 @@ class BaolonganSpider(Spider):
         if sum(x is not None for x in (urls_file, ids)) > 1:
             raise BadArgumentError("urls_file/ids", "both", "only one of urls_file and ids")
         # Run signature: a resumed run must be the same command (crawler.run).
+        # It is also what makes two runs "comparable" in reports (same mode and editions).
         self.signature = (
-            "|".join(f"{k}={v}" for k, v in sorted(kwargs.items()) if k.startswith("_"))
-            + f"edition={','.join(self.editions_wanted)};urls_file={urls_file};ids={ids};limit={limit}"
+            f"edition={','.join(self.editions_wanted)};urls_file={urls_file};ids={ids};"
+            f"limit={limit};full={int(self.full)}"
         )
         self.listings_outstanding = 0
         self.requested_ids: set[str] = set()
@@ -108,7 +109,7 @@ class BaolonganSpider(Spider):
         spider.portal = spider.run.editions
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.
-        spider.incremental = not spider.full and spider.run.state.count_items() > 0
+        spider.incremental = spider.run.mode == "incremental"
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.recheck_window_days = crawler.settings.getint("RECHECK_WINDOW_DAYS")
         spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
@@ -436,6 +437,9 @@ class BaolonganSpider(Spider):
             return None
         if self.incremental and not force and self.run.state.known_ids([item_id]):
             self.crawler.stats.inc_value("skipped/archived")
+            return None
+        if self.run.resumed and self.run.state.written_in_run(self.run.run_id, "articles", item_id):
+            self.crawler.stats.inc_value("skipped/written_before_resume")
             return None
         if self.limit is not None and urls.article_id(target):
             if self.articles_per_edition[edition] >= self.limit:

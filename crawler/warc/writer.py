@@ -30,6 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler import crashpoints
 from crawler.warc.index import (
     DigestIndex,
     append_manifest,
@@ -206,6 +207,7 @@ class WarcFileWriter:
         # fsync before the rename: a closed name must never point at bytes still in flight.
         os.fsync(fd)
         os.close(fd)
+        crashpoints.reached("warc_rotation", self.dir.parent)
         final = self.dir / name
         os.replace(self.dir / (name + OPEN_SUFFIX), final)
         _fsync_dir(self.dir)

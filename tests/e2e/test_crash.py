@@ -9,14 +9,19 @@ import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
+from crawler.warc.archive import resolve
 from tests.support import ROOT, article_records, crawl_command, replica
 
 ARTICLES = 400
-NAMED = ("listing:3", "record_write:1", "state_commit:1")
+NAMED = ("warc_rotation:1", "listing:3", "record_write:1", "state_commit:1")
+# Small WARC files, so rotations happen during the crawl (the same value on every restart).
+SETTINGS = {"WARC_MAX_SIZE": 1_500_000}
 RANDOM_KILLS = 5
 
 
@@ -28,7 +33,11 @@ def start(rep, out, pause_at: str | None = None) -> subprocess.Popen:
     out.mkdir(parents=True, exist_ok=True)
     log = open(out / "crawl.log", "ab")  # noqa: SIM115 - closed by the process's end
     return subprocess.Popen(
-        crawl_command(rep, out), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        crawl_command(rep, out, settings=SETTINGS),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -69,6 +78,21 @@ def check_archive(out, truth) -> None:
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == len(truth)
     runs = db.execute("SELECT count(*), count(finished_at) FROM runs").fetchone()
     assert runs == (1, 1)
+    # Every WARC file closed and valid; every record's pointer resolves to its response.
+    warc_dir = out / "warc"
+    assert not list(warc_dir.glob("*.open")), "a WARC file left open"
+    files = sorted(warc_dir.glob("*.warc.gz"))
+    assert len(files) > 1, "rotation never happened"
+    check = subprocess.run(
+        [Path(sys.executable).with_name("warcio"), "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    for r in lines:
+        archived = resolve(warc_dir, r["warc_filename"], r["warc_record_id"])
+        assert archived is not None, (r["id"], r["warc_filename"])
+        assert archived.payload_digest == r["warc_payload_digest"]
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,9 @@ CASES = [
     ("station-in-paren", "Thanh Hải (Đài PT-TH Long An)", ["Thanh Hải"], [], "Đài PT-TH Long An"),
     # English edition.
     ("by-translated", "By Thuy Anh – Translated by Kim Khanh", ["Thuy Anh"], ["Kim Khanh"], None),
+    # "Bao" without diacritics is the name Bảo, not "Báo" (newspaper).
+    ("bao-is-a-name", "By Bao Tram – Translated by Thanh Nga", ["Bao Tram"], ["Thanh Nga"], None),
+    ("bao-alone", "Bao Tram", ["Bao Tram"], [], None),
     (
         "by-translated-tight",
         "By Phuong Phuong –Translated by Dinh Thanh",
