@@ -28,9 +28,16 @@ ARTICLE_RE = re.compile(r"-a(\d+)\.html?$")
 ALBUM_RE = re.compile(r"^/(xem|view)-albumphoto/(?:[^/]*?\.)?(\d+)\.html?$")
 SECTION_RE = re.compile(r"^/[a-z0-9][a-z0-9-]*/(?:[a-z0-9][a-z0-9-]*/)?$")
 ALBUM_PREFIX = {"vi": "xem", "en": "view"}
+# Image paths on the fetch hosts. `/news/` alone is not enough: an English section may be
+# `/news/politics/`; old images live under `/news/<year>/...` on image.baolongan.vn.
+LEGACY_IMAGE_RE = re.compile(r"^/news/\d{4}/")
 # Old images live at `image.baolongan.vn/news/YYYY/...`; `/news/<slug>/` is also a possible English
 # section, so only a year after `/news/` marks an image path.
 OLD_IMAGE_PATH_RE = re.compile(r"^/news/\d{4}/")
+
+
+def _is_image_path(path: str) -> bool:
+    return path.startswith("/image/") or bool(LEGACY_IMAGE_RE.match(path))
 
 
 def article_id(url: str) -> int | None:
@@ -72,7 +79,7 @@ class Editions:
         if netloc in fetch:
             return fetch[netloc]
         host = netloc.split(":")[0]
-        if host in IMAGE_HOSTS and urlsplit(url).path.startswith(("/image/", "/news/")):
+        if host in IMAGE_HOSTS and _is_image_path(urlsplit(url).path):
             return None
         return PAGE_HOSTS.get(host)
 

@@ -4,9 +4,10 @@ Scrapy loses some bad responses without a trace: an IgnoreRequest raised by a mi
 too many redirects) reaches no errback of an article request and is never logged above DEBUG; a
 redirect back to a URL already seen dies in the dupefilter; offsite redirects are followed because
 the spider sets no `allowed_domains` (and Scrapy follows them from start URLs anyway, pitfalls.md);
-lxml turns NUL bytes into U+FFFD (the schema then rejects the record) and drops everything after
-content nested ~2,000 deep (pitfalls.md). Every outcome here is a stats key and a log line naming the
-URL and a reason code, and none of them stops the crawl:
+lxml turns NUL bytes into U+FFFD (the schema then rejects the record), drops everything after
+content nested 2,048 deep (255 without huge_tree; pitfalls.md), and lets an <h1> closed by </h2>
+swallow the article. Every outcome here is a stats key and a log line naming the URL and a reason
+code, and none of them stops the crawl:
 
 - skips, `skipped/<reason>` (logged "skipped <url>: <reason> (<detail>)"): `too_large`, `gzip_bomb`,
   `bad_encoding`, `redirect_loop`, `too_many_redirects`, `offsite_redirect`, `offsite_request`,
@@ -16,13 +17,15 @@ URL and a reason code, and none of them stops the crawl:
 - records kept with a reason added to `quality_issues` (counted `quality/<reason>` by
   NormalizePipeline, logged "flagged <url>: <reason> (<detail>)"): `nul_bytes` (stripped before
   parsing), `deep_nesting` (wrappers beyond GUARD_MAX_DEPTH unwrapped, so the content survives),
+  `heading_repaired` (a heading end tag rewritten to match its start tag, as browsers read it),
   `truncated_html` (no closing body/html tag), `title_too_long` (kept whole, GUARD_TITLE_MAX).
+  Every record with any quality issue is logged at INFO: "record <url>: quality issues <codes>".
 
 Components and where they sit (DOWNLOADER_MIDDLEWARES / SPIDER_MIDDLEWARES):
 
    40 PortalHostsMiddleware          only portal hosts are ever fetched (before robots.txt at 100)
   540 ResponseGuardMiddleware        download errors after retries; empty, non-HTML, script-only
-                                     article responses; NUL bytes, deep nesting, truncation
+                                     article responses; NUL bytes, headings, nesting, truncation
   580 GuardedMetaRefreshMiddleware   replaces Scrapy's MetaRefreshMiddleware
   590 GuardedHttpCompressionMiddleware  replaces Scrapy's HttpCompressionMiddleware
   600 GuardedRedirectMiddleware      replaces Scrapy's RedirectMiddleware
@@ -104,8 +107,9 @@ class Guards:
         settings = crawler.settings
         self.max_depth = settings.getint("GUARD_MAX_DEPTH", DEFAULT_MAX_DEPTH)
         self.title_max = settings.getint("GUARD_TITLE_MAX", DEFAULT_TITLE_MAX)
-        fetch_hosts = {urlsplit(b).hostname for b in (self.portal.vi_base, self.portal.en_base)}
-        self.fetch_netlocs = {urlsplit(b).netloc.lower() for b in (self.portal.vi_base, self.portal.en_base)}  # fmt: skip
+        bases = (self.portal.vi_base, self.portal.en_base)
+        fetch_hosts = {urlsplit(b).hostname for b in bases}
+        self.fetch_netlocs = {urlsplit(b).netloc.lower() for b in bases}
         # Crawling a mirror or the replica: production hosts must never be contacted.
         self.mirrored = not (fetch_hosts & set(PAGE_HOSTS))
 
@@ -183,7 +187,7 @@ _MAGIC = (
     (b"RIFF", "RIFF"),
     (b"\x1f\x8b", "gzip"),
     (b"ID3", "MP3"),
-    (b"\x00\x00\x00", "MP4"),
+    (b"OggS", "Ogg"),
 )
 # One token at a time, up to the first character a reader would see: markup that shows nothing
 # (head, comments, scripts, styles, tags, whitespace, space entities) is skipped whole. Normal
@@ -205,11 +209,11 @@ def is_wide(body: bytes, content_type: str = "") -> bool:
 
 def binary_signature(body: bytes) -> str | None:
     """The kind of a non-text body recognised by its first bytes (PDF, PNG, ...), else None."""
-    head = body.lstrip()[:8]
+    head = body.lstrip()[:12]
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
-    return None
+    return "MP4" if head[4:8] == b"ftyp" else None
 
 
 def classify_body(body: bytes, content_type: str) -> tuple[str, str] | None:
@@ -237,9 +241,36 @@ def has_visible_text(body: bytes) -> bool:
     return any(m.group(2) for m in _SHOWN_RE.finditer(body))
 
 
+# A heading, its content (no other heading tag inside), and its end tag. HTML5 parsers (browsers)
+# close an open <h1> at </h2> (any heading end tag closes any heading); libxml2 ignores the
+# mismatched end tag and nests the rest of the page in the heading, so "the title" becomes the
+# whole article (pitfalls.md).
+_HEADING_RE = re.compile(
+    rb"<h([1-6])\b[^>]*>(?:(?!</?h[1-6]\b).){0,4000}?(</h([1-6])\s*>)", re.S | re.I
+)
+
+
+def repair_headings(body: bytes) -> tuple[bytes, int]:
+    """Make each heading's end tag match its start tag, as an HTML5 parser would read it.
+    Returns (body, number of end tags rewritten); the body is unchanged when none was."""
+    count = 0
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        nonlocal count
+        if m.group(1) == m.group(3):
+            return m.group(0)
+        count += 1
+        cut = m.start(2) - m.start(0)
+        return m.group(0)[:cut] + b"</h" + m.group(1) + b">"
+
+    fixed = _HEADING_RE.sub(fix, body)
+    return (fixed, count) if count else (body, 0)
+
+
 def looks_truncated(body: bytes) -> bool:
-    """An HTML document cut short: neither `</body>` nor `</html>` anywhere."""
-    return _END_RE.search(body) is None
+    """An HTML document cut short: neither `</body>` nor `</html>` anywhere (looked for in the
+    last 4 KB first, where they are)."""
+    return _END_RE.search(body, max(0, len(body) - 4096)) is None and _END_RE.search(body) is None
 
 
 # Tag scanner for nesting depth. Comments, scripts and styles are single tokens (their content is
@@ -262,15 +293,15 @@ _BOUND_CHUNK = 4096
 
 def _may_nest_deeper(body: bytes, max_depth: int) -> bool:
     """False when nesting cannot go deeper than `max_depth`: an upper bound counted per 4 KB
-    chunk with two bytes.count passes (~0.2 ms for 60 KB; a tag scan in Python costs ~10 ms).
-    Every start tag of a chunk counts as open at once (void elements too, so the bound is loose);
-    end tags count from the next chunk on. Stray end tags could hide depth from it, but runaway
-    wrappers, which this guards against, have none."""
+    chunk with three bytes.count passes (~0.2 ms for 60 KB; a tag scan in Python costs ~10 ms).
+    Every start tag of a chunk counts as open at once, and stays open (void elements too, except
+    <br>, which editors scatter by the hundred); end tags count from the next chunk on. Stray end
+    tags could hide depth from it, but runaway wrappers, which this guards against, have none."""
     carried = 0
     for start in range(0, len(body), _BOUND_CHUNK):
-        chunk = body[start : start + _BOUND_CHUNK]
-        ends = chunk.count(b"</")
-        starts = chunk.count(b"<") - ends
+        end = start + _BOUND_CHUNK
+        ends = body.count(b"</", start, end)
+        starts = body.count(b"<", start, end) - ends - body.count(b"<br", start, end)
         if carried + starts > max_depth:
             return True
         carried = max(0, carried + starts - ends)
@@ -429,6 +460,13 @@ class ResponseGuardMiddleware:
             body = body.replace(b"\x00", b"")
             issues.append("nul_bytes")
             self.guards.flag(request.url, "nul_bytes", f"{nuls} NUL bytes stripped")
+        fixed, headings = repair_headings(body)
+        if headings:
+            body = fixed
+            issues.append("heading_repaired")
+            self.guards.flag(
+                request.url, "heading_repaired", f"{headings} mismatched heading end tag(s)"
+            )
         flat, deepest = flatten_deep_nesting(body, self.guards.max_depth)
         if flat is not body:
             body = flat
@@ -589,7 +627,8 @@ class GuardSpiderMiddleware:
             status = exception.response.status
             self.guards.skip(response.url, f"http_{status // 100}xx", f"HTTP {status}")
             return None  # HttpErrorMiddleware still counts httperror/* and logs it
-        if isinstance(exception, IgnoreRequest) or not is_item_request(response.request):
+        request = getattr(response, "request", None)
+        if isinstance(exception, IgnoreRequest) or request is None or not is_item_request(request):
             return None
         self.guards.stats.inc_value("skipped/extract_error")
         logger.error(

@@ -78,7 +78,20 @@ DOWNLOADER_MIDDLEWARES = {
     # 950: nearest the downloader, so every response is archived as received: before
     # HttpCompression (590) decodes it and before Redirect (600) / Retry (550) act on 3xx/5xx.
     "crawler.warc.middleware.WarcMiddleware": 950,
+    # Hostile input (crawler.guards): only portal hosts are fetched (also after redirects from a
+    # start URL, which Scrapy follows offsite); bad responses become counted, logged skips.
+    "crawler.guards.PortalHostsMiddleware": 40,
+    "crawler.guards.ResponseGuardMiddleware": 540,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.guards.GuardedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.guards.GuardedHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.guards.GuardedRedirectMiddleware": 600,
 }
+SPIDER_MIDDLEWARES = {"crawler.guards.GuardSpiderMiddleware": 550}
+GUARD_MAX_DEPTH = 200  # deeper nesting is unwrapped: lxml silently drops content ~5,000 deep
+GUARD_TITLE_MAX = 300  # longer titles are kept whole but flagged title_too_long
 
 # --- Politeness layer (crawler.politeness) ---------------------------------------------------
 # robots.txt groups match the product token (RFC 9309); with the full UA, the contact URL's

@@ -400,7 +400,12 @@ class BaolonganSpider(Spider):
             req = self._item_request(self.portal.to_fetch(link))
             if req:
                 yield req
-        if repeated or not listing.entries:
+        if not listing.entries:
+            # An empty section, or a page past the last one that shows no entries.
+            self.crawler.stats.inc_value("listings/empty")
+            logger.warning("empty listing %s: no entries", response.url)
+            return
+        if repeated:
             # A page past the last repeats the last page: the end of this section.
             self.crawler.stats.inc_value("listings/repeated_page")
             return

@@ -72,6 +72,8 @@ def test_to_fetch_maps_every_portal_host(url, fetch):
         ("http://127.0.0.1:8102/b-a2.html", "https://news.baolongan.vn/b-a2.html"),
         ("http://127.0.0.1:8101/image/x.jpg", "https://www.baolongan.vn/image/x.jpg"),
         ("http://127.0.0.1:8101/news/2015/x.jpg", "http://image.baolongan.vn/news/2015/x.jpg"),
+        # An English section named /news/ is a page, not the legacy image path.
+        ("http://127.0.0.1:8102/news/politics/", "https://news.baolongan.vn/news/politics/"),
         ("https://example.com/x", "https://example.com/x"),
     ],
 )
