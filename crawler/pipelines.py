@@ -22,6 +22,7 @@ from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
 from crawler.normalize.text import normalize_strings
+from crawler.observe import coverage
 from crawler.run import get_run, utcnow_iso
 from crawler.schema import validate
 from crawler.writer import RecordWriter
@@ -249,6 +250,7 @@ class RecordPipeline:
                     self.state.upsert_item(record["_row"])
                     self.stats.inc_value(f"records/written/{record['edition']}")
                     self.stats.inc_value(f"records/written/{record['type']}")
+                    coverage.count(self.stats, record)  # field coverage as written
             for item_id in done:
                 self.state.delete_pending(self.run.run_id, item_id)
             crashpoints.reached("state_commit", self.run.output_dir)
@@ -262,7 +264,9 @@ class RecordPipeline:
         now = utcnow_iso()
         tombstone = {
             "schema_version": SCHEMA_VERSION,
+            "type": previous["type"],
             "id": item["id"],
+            "url": item["url"],
             "status": "gone",
             "http_status": item["http_status"],
             "redirect_to": item.get("redirect_to"),

@@ -111,7 +111,7 @@ def observe(crawler: Any, run: Any = None) -> dict[str, Any]:
     stats = _run_stats(crawler, run)
     facts: dict[str, Any] = {
         "stats": stats,
-        "mode": history.run_mode(spider),
+        "mode": history.run_mode(spider, run),
         "editions": list(getattr(spider, "editions_wanted", []) or []),
         "coverage": coverage.from_stats(stats),
         "seen": {},
@@ -172,10 +172,14 @@ def decide_status(crawler, reason: str) -> str:
     if summary["error_share"] > MAX_ERROR_SHARE:
         statuses.append("crawl_failed")
     spider = crawler.spider
+    run = getattr(crawler, "baolongan_run", None)
     full_crawl = not (getattr(spider, "urls_file", None) or getattr(spider, "id_range", None))
-    if full_crawl and reason == "finished":
+    if full_crawl and reason == "finished" and getattr(run, "mode", "full") == "full":
+        # Counted over the whole run from the state store, so a resumed run that only had the
+        # rest to do still sees what its killed predecessor wrote.
+        per_edition = run.state.items_per_edition(run.run_id) if run and run.state else {}
         for edition in getattr(spider, "editions_wanted", []):
-            if not stats.get(f"items/{edition}", 0):
+            if not stats.get(f"items/{edition}", 0) and not per_edition.get(edition):
                 logger.error("edition %s yielded no article or album", edition)
                 statuses.append("crawl_failed")
     try:
@@ -229,7 +233,10 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         },
     }
     baseline = facts["baseline"]
-    report["comparison"] = history.compare(report, baseline) if baseline else None
+    rules = getattr(crawler, "baolongan_gate_rules", None) or gates.rules_from_settings(settings)
+    report["comparison"] = (
+        history.compare(report, baseline, min_articles=rules.min_articles) if baseline else None
+    )
     folder = run.output_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     report["chart"] = f"{run.run_id}.svg"
@@ -492,7 +499,9 @@ def _comparison_section(report: dict[str, Any]) -> list[str]:
             f"| {name} | {_num(d['current'])} | {_num(d['previous'])} | {_signed(d['change'])} |"
         )
     moved = {k: d for k, d in c["coverage"].items() if d["change"]}
-    if moved:
+    if not c["coverage"]:
+        lines += ["", "Field coverage not compared: one of the runs wrote too few articles."]
+    elif moved:
         lines += ["", "Field coverage of articles that changed:", ""]
         lines += [f"- {k}: {_pct(d['previous'])} → {_pct(d['current'])}" for k, d in moved.items()]
     for title, key in (

@@ -66,7 +66,32 @@ EXTENSIONS = {
     # Scrapy's AutoThrottle never goes below DOWNLOAD_DELAY, so it would ignore Crawl-delay.
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.politeness.PoliteAutoThrottle": 0,
+    # Progress lines with rates, queue, per-edition counts and ETA replace LogStats' lines.
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.observe.progress.ProgressExtension": 500,
+    # Refuses bad gate settings at start (exit 2); the gates run in crawler.report.decide_status.
+    "crawler.observe.gates.QualityGatesExtension": 510,
 }
+
+# --- Progress and quality gates (crawler.observe) ----------------------------------------------
+# `auto`: a progress line every PROGRESS_INTERVAL s, plus a live bar when stderr is a terminal;
+# `lines`: no bar; `quiet`: neither (cron).
+PROGRESS = os.environ.get("BAOLONGAN_PROGRESS", "auto")
+PROGRESS_INTERVAL = 30.0
+# field -> [warning below, failure below]: share of the articles a run wrote with the field present
+# (fallback values not counted). Override one: -s 'QUALITY_GATES={"lead": [0.97, 0.9]}'.
+QUALITY_GATES_BASE = {
+    "title": [0.99, 0.95],
+    "published_at": [0.99, 0.95],
+    "body_text": [0.99, 0.95],
+    "lead": [0.99, 0.95],
+    "authors": [0.90, 0.75],
+}
+QUALITY_GATES = {}
+# A full run's record count as a share of the previous comparable full run's: [warning, failure].
+QUALITY_GATE_RECORD_COUNT = [0.80, 0.50]
+# Below this many articles written (a small refresh) a share says nothing: coverage gates skip.
+QUALITY_GATE_MIN_ARTICLES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's RobotsTxtMiddleware crawls on when robots.txt answers 5xx (fails open) and ignores

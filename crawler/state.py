@@ -128,6 +128,14 @@ class StateStore:
         q = f"SELECT id FROM items WHERE id IN ({','.join('?' * len(ids))})"
         return {r["id"] for r in self.db.execute(q, ids)}
 
+    def items_per_edition(self, run_id: str) -> dict[str, int]:
+        """Items this run saw (written or found unchanged), per edition."""
+        return dict(
+            self.db.execute(
+                "SELECT edition, count(*) FROM items WHERE last_run=? GROUP BY edition", (run_id,)
+            ).fetchall()
+        )
+
     def count_items(self) -> int:
         return self.db.execute("SELECT count(*) FROM items").fetchone()[0]
 

@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.report import summary_text
 from tests.support import ROOT, article_records, crawl_command, latest_report, replica
 
 DEFAULT_ARTICLES = 800
@@ -64,6 +65,9 @@ def main() -> int:
     print(f"records: {output_dir}/records/articles/*/*.jsonl")
     print(f"report:  {output_dir}/reports/{report['run_id']}.md")
     print(f"log:     {output_dir}/crawl.log")
+    print()
+    print(summary_text(report))
+    print(f"picture: {output_dir}/reports/{report['chart']}")
     failed = code not in (0, 3) or any(per_edition.get(e, 0) == 0 for e in ("vi", "en"))
     if failed:
         print("DEMO FAILED: see the log and the report", file=sys.stderr)

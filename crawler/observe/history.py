@@ -24,20 +24,22 @@ MAX_CANDIDATES = 50  # earlier runs looked at when searching the baseline
 UNKNOWN_MONTH = "unknown"
 
 
-def run_mode(spider: Any) -> str:
-    """`full`, or what narrows the run: `urls_file`, `ids`, `canary` (limit=N), `incremental` (a
-    refresh: the spider's `incremental` flag), or the spider's own `mode` attribute when it sets one.
+def run_mode(spider: Any, run: Any = None) -> str:
+    """What kind of run this is, for baselines and the record-count gate.
 
-    The run signature does not tell a full run from a refresh, so baselines also match on this."""
-    mode = getattr(spider, "mode", None)
-    if isinstance(mode, str) and mode:
-        return mode
+    `urls_file`, `ids` or `canary` (limit=N) when the spider arguments narrow the run; otherwise the
+    run's own mode (`RunContext.mode`: `full`, or `incremental` for a refresh that stops paging at
+    known items), else the spider's `mode`/`incremental` attributes, else `full`.
+    """
     if getattr(spider, "urls_file", None):
         return "urls_file"
     if getattr(spider, "id_range", None):
         return "ids"
     if getattr(spider, "limit", None):
         return "canary"
+    for mode in (getattr(run, "mode", None), getattr(spider, "mode", None)):
+        if isinstance(mode, str) and mode:
+            return mode
     if getattr(spider, "incremental", False):
         return "incremental"
     return "full"
@@ -114,9 +116,15 @@ def _section_key(s: dict[str, Any]) -> str:
     return f"{s['edition']}:{s['slug']}"
 
 
-def compare(current: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+def compare(
+    current: dict[str, Any], baseline: dict[str, Any], min_articles: int = 1
+) -> dict[str, Any]:
     """Deltas between two reports: records (total, per edition and type), sections (new, vanished,
-    changed), field coverage of articles, and the run's size and duration."""
+    changed), field coverage of articles, and the run's size and duration.
+
+    Coverage is compared only when both runs wrote at least `min_articles` articles: a refresh that
+    rewrote a few changed articles says nothing about the coverage of the whole site.
+    """
     per_group: dict[str, Any] = {}
     cur_seen, prev_seen = current.get("seen") or {}, baseline.get("seen") or {}
     for edition in sorted(set(cur_seen) | set(prev_seen)):
@@ -137,11 +145,13 @@ def compare(current: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]
     ]
     changed.sort(key=lambda d: (-abs(d["change"]), d["section"]))
     coverage = {}
-    cur_cov = (current.get("coverage") or {}).get("article", {}).get("fields", {})
-    prev_cov = (baseline.get("coverage") or {}).get("article", {}).get("fields", {})
-    for name in cur_cov:
-        if name in prev_cov:
-            coverage[name] = _delta(cur_cov[name]["share"], prev_cov[name]["share"])
+    cur_art = (current.get("coverage") or {}).get("article", {})
+    prev_art = (baseline.get("coverage") or {}).get("article", {})
+    if min(cur_art.get("records", 0), prev_art.get("records", 0)) >= max(min_articles, 1):
+        cur_cov, prev_cov = cur_art["fields"], prev_art["fields"]
+        for name in cur_cov:
+            if name in prev_cov:
+                coverage[name] = _delta(cur_cov[name]["share"], prev_cov[name]["share"])
     return {
         "run_id": baseline.get("run_id"),
         "status": baseline.get("status"),

@@ -354,7 +354,7 @@ class ProgressExtension:
         scheduler = getattr(engine, "scheduler", None)
         try:
             queue = len(scheduler) if scheduler is not None else None
-        except TypeError:  # a scheduler without __len__
+        except Exception:  # a scheduler without __len__, or a shared queue out of reach
             queue = None
         downloader = getattr(engine, "downloader", None)
         in_flight = len(getattr(downloader, "active", ()) or ())
@@ -376,11 +376,18 @@ class ProgressExtension:
         )
 
     def log_line(self) -> None:
-        snap = self.snapshot(self.line_rates)
+        try:
+            snap = self.snapshot(self.line_rates)
+        except Exception:  # progress is never worth an error (errors count against the run)
+            logger.debug("no progress figures", exc_info=True)
+            return
         logger.info(format_line(snap), extra={"progress": snap})
 
     def draw_bar(self) -> None:
         if self.bar is None:
             return
-        width = shutil.get_terminal_size((100, 24)).columns - 1
-        self.bar.update(format_bar(self.snapshot(self.bar_rates), width))
+        try:
+            width = shutil.get_terminal_size((100, 24)).columns - 1
+            self.bar.update(format_bar(self.snapshot(self.bar_rates), width))
+        except Exception:
+            logger.debug("no progress bar", exc_info=True)

@@ -175,7 +175,7 @@ class BaolonganSpider(Spider):
             self.run.state.mark_checked(item_id, utcnow_iso(), self.run.run_id)
             return
         if response.status in (404, 410):
-            yield self._tombstone(item_id, response.status, None)
+            yield self._tombstone(response, None)
             return
         if 300 <= response.status < 400:
             location = _header(response, b"Location") or ""
@@ -194,7 +194,7 @@ class BaolonganSpider(Spider):
                 return
             # Redirected to something that is not this article (home, a section): it is gone.
             yield self._tombstone(
-                item_id, response.status, self.portal.to_production(target or location)
+                response, self.portal.to_production(target or response.urljoin(location))
             )
             return
         stats.inc_value("recheck/fetched")
@@ -204,12 +204,13 @@ class BaolonganSpider(Spider):
         self.crawler.stats.inc_value("recheck/failed")
         logger.warning("re-check failed: %s", failure.request.url)
 
-    def _tombstone(self, item_id: str, status: int, redirect_to: str | None) -> dict:
+    def _tombstone(self, response: Response, redirect_to: str | None) -> dict:
         self.crawler.stats.inc_value("recheck/gone")
         return {
             "_tombstone": True,
-            "id": item_id,
-            "http_status": status,
+            "id": response.meta["recheck_id"],
+            "url": response.url,
+            "http_status": response.status,
             "redirect_to": redirect_to,
         }
 
