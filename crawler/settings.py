@@ -130,6 +130,10 @@ RETRY_AFTER_MAX = 300.0
 # Scrapy 2.19 starts an HTTP code-execution server per crawl (token written to ~): off, like telnet.
 REMOTE_CONTROL_ENABLED = False
 
+# Fetch page requisites (images, thumbnails, CSS, JS) so the WARC mirror replays pages whole;
+# each is fetched once across runs.
+FETCH_REQUISITES = True
+
 # --- Archive (WARC) ---------------------------------------------------------------------------
 WARC_ENABLED = True
 # Rotate WARC files at 1 GB (the usual IIPC/Heritrix size), in bytes.

@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS pending(
 CREATE TABLE IF NOT EXISTS written(
   run_id TEXT, stream TEXT, id TEXT, version INTEGER, file TEXT, offset INTEGER,
   PRIMARY KEY(run_id, stream, id, version)) WITHOUT ROWID;
+-- Page requisites (images, CSS, JS) archived once: a refresh does not fetch them again.
+CREATE TABLE IF NOT EXISTS requisites(url TEXT PRIMARY KEY, status INTEGER, first_seen TEXT)
+  WITHOUT ROWID;
 -- Article ids probed by `-a ids=...` (status: HTTP status, 0 for a network error).
 CREATE TABLE IF NOT EXISTS probes(article_id INTEGER PRIMARY KEY, status INTEGER, checked_at TEXT);
 """
@@ -73,6 +76,21 @@ class StateStore:
         # one fsync per checkpoint instead of per transaction.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    # Columns added after the first release: an archive made by an older crawler gains them.
+    ADDED_COLUMNS = {
+        "runs": {"mode": "TEXT"},
+        "items": {"sections": "TEXT", "editions_seen": "TEXT"},
+        "written": {"offset": "INTEGER"},
+    }
+
+    def _migrate(self) -> None:
+        for table, columns in self.ADDED_COLUMNS.items():
+            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -244,6 +262,15 @@ class StateStore:
             ).fetchone()
             is not None
         )
+
+    # --- page requisites -----------------------------------------------------------------------
+    def requisite_known(self, url: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM requisites WHERE url=?", (url,)).fetchone() is not None
+        )
+
+    def record_requisite(self, url: str, status: int, now: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO requisites VALUES(?,?,?)", (url, status, now))
 
     # --- id probes ----------------------------------------------------------------------------
     def probed(self, start: int, end: int) -> set[int]:

@@ -4,7 +4,7 @@ id, the per-id merge sets, write claims, the listings still outstanding, and wor
 
 Key layout (`ns` = "baolongan", `crawl` = DISTRIBUTED_CRAWL, `run` = the shared run id):
 
-    ns:ratelimit                GCRA state of the shared rate limit (every crawl against the portal)
+    ns:ratelimit:<host:port>    GCRA state of the shared rate limit of one host (all crawls)
     ns:crawl:current            the run id of the crawl's current run
     ns:crawl:run:meta           hash: signature, started_at, created_by, finished_at
     ns:crawl:run:q              zset token -> -priority; equal scores pop in token (= push) order
@@ -255,7 +255,10 @@ class Coordinator:
         while True:
             current = _text(self.server.get(current_key))
             meta = self._meta(current) if current else {}
-            if current and _local_run(state, current) is not None:
+            local = _local_run(state, current) if current else None
+            # Rejoin the current run when this worker took part in it, unless the run is over and
+            # this worker had closed its part (a worker killed before closing still flushes).
+            if local is not None and (local["finished_at"] is None or not meta.get("finished_at")):
                 self._check_signature(meta, signature)
                 _reopen_local_run(state, current)
                 self.run_id = current
@@ -284,9 +287,9 @@ class Coordinator:
             self._refuse_incremental(state)
             self.run_id = run_id
             abandoned = state.unfinished_run(signature)
-            if abandoned:
-                state.finish_run(abandoned, now_iso, "crawl_failed")
-            state.start_run(run_id, signature, now_iso)
+            if abandoned:  # a run of an earlier distributed crawl this worker never finished
+                state.finish_run(abandoned["run_id"], now_iso, "crawl_failed")
+            state.start_run(run_id, signature, now_iso, "full")  # Redis mode: full crawls only
             return run_id, False
 
     def _meta(self, run_id: str) -> dict[str, str]:

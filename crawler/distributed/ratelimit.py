@@ -1,9 +1,10 @@
-"""A request rate shared by every worker of every distributed crawl against the portal.
+"""A request rate per portal host, shared by every worker of every distributed crawl.
 
 Each worker's DOWNLOAD_DELAY and concurrency limits are per process: three workers would hit the
-portal three times as hard. Here every HTTP request first reserves a send time from one GCRA
-("generic cell rate algorithm", a token bucket kept as one timestamp) in Redis: over any window of
-T seconds the portal sees at most BURST + RATE*T requests from all workers together.
+portal three times as hard. Here every HTTP request first reserves a send time from a GCRA
+("generic cell rate algorithm", a token bucket kept as one timestamp) in Redis, one per host like
+Scrapy's per-host delay: over any window of T seconds a host sees at most BURST + RATE*T requests
+from all workers together — never more than from one polite process.
 
 It wraps the HTTP download handler rather than being a downloader middleware because middlewares
 run before the downloader's slot queue: a request that got its token there can still wait behind
@@ -11,7 +12,7 @@ the slot's concurrency limit and then leave in a clump. A download handler runs 
 actually sent, so the rate holds where the portal (and the replica's access log) measures it. The
 wait is a timer, never a blocking call, and reservations are first come, first served.
 
-Settings: DISTRIBUTED_RATE (requests per second across all workers; default 1/DOWNLOAD_DELAY, and
+Settings: DISTRIBUTED_RATE (requests per second per host across all workers; default 1/DOWNLOAD_DELAY, and
 no limit when DOWNLOAD_DELAY is 0, as in the loopback profile), DISTRIBUTED_BURST (default
 CONCURRENT_REQUESTS_PER_DOMAIN), DISTRIBUTED_HTTP_HANDLER (the wrapped handler; set by the add-on).
 """
@@ -24,6 +25,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import reactor, task
 
@@ -72,7 +74,7 @@ class RateLimitedDownloadHandler:
         self.stats = crawler.stats
         coordinator = get_coordinator(crawler)
         self.reserve = coordinator.server.register_script(RESERVE) if coordinator else None
-        self.key = f"{NAMESPACE}:ratelimit"
+        self.prefix = f"{NAMESPACE}:ratelimit:"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RateLimitedDownloadHandler:
@@ -80,7 +82,8 @@ class RateLimitedDownloadHandler:
 
     async def download_request(self, request: Request) -> Response:
         if self.rate > 0 and self.reserve is not None:
-            wait_ms = int(self.reserve(keys=[self.key], args=[1000.0 / self.rate, self.burst]))
+            key = self.prefix + (urlparse_cached(request).netloc or "-")
+            wait_ms = int(self.reserve(keys=[key], args=[1000.0 / self.rate, self.burst]))
             if wait_ms > 0:
                 self.stats.inc_value("distributed/ratelimit/waited")
                 self.stats.inc_value("distributed/ratelimit/wait_ms", wait_ms)

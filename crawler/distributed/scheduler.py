@@ -40,9 +40,11 @@ logger = logging.getLogger(__name__)
 
 class ItemDupeFilter(RFPDupeFilter):
     """URL fingerprints, except that every request for one article or album shares the fingerprint
-    of its item id, so across all workers an item is fetched once however many hosts, slugs and
-    link variants name it (the single-process spider does the same with its in-memory set).
-    A redirected request keeps URL fingerprints: its target names the item its origin claimed."""
+    of its item, so across all workers an item is fetched once however many hosts, slugs and link
+    variants name it — what the single-process spider does with its in-memory set of requested ids.
+    The spider can name the key itself (`meta["dedup_key"]`, e.g. to fetch an item once per
+    edition); without it the key is the item id read from the URL. A redirected request keeps URL
+    fingerprints: its target names the item its origin already claimed."""
 
     def __init__(self, server: Any, key: str, debug: bool, editions: urls.Editions) -> None:
         super().__init__(server, key, debug)
@@ -50,9 +52,9 @@ class ItemDupeFilter(RFPDupeFilter):
 
     def request_fingerprint(self, request: Request) -> str:
         if not request.meta.get("redirect_times"):
-            item_id = request.meta.get("item_id") or _item_id(request.url, self.editions)
-            if item_id:
-                return f"item:{item_id}"
+            key = request.meta.get("dedup_key") or _item_id(request.url, self.editions)
+            if key:
+                return f"item:{key}"
         return super().request_fingerprint(request)
 
     def close(self, reason: str = "") -> None:

@@ -89,8 +89,8 @@ def _photo_container(pg: ArticlePage) -> Element | None:
     scores: dict[Element, int] = {}
     regions = PageRegions()
     for img in pg.root.iter("img"):
-        if _linked_elsewhere(img, pg) or not _img_src(img):
-            continue
+        if _linked_elsewhere(img, pg) or not _img_src(img) or regions.in_chrome(img):
+            continue  # thumbnails of other albums, the site logo in the header
         node = img.getparent()
         for _ in range(4):
             if node is None or node.tag in ("body", "html"):

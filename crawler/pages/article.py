@@ -1,26 +1,32 @@
 """Article pages (`/<slug>-a<ID>.html`) on both editions: raw field values from one parse.
 
 The portal's page chrome is unknown (site.md), so every field is found by ordered fallbacks and the
-one that won is named in `Extraction.strategies`. The order, per field:
+one that won is named in `Extraction.strategies[field]`. Strategy names, in order of preference:
 
-- body container: `div.detail-content` / `div.content-fck` / `[itemprop=articleBody]` (seen or
-  schema.org), else the element holding most paragraph text outside chrome boxes;
-- title: the visible element whose slug equals the URL slug; a metadata title (JSON-LD headline,
-  og:title, twitter:title, <title>) matching the slug, shown visibly if possible; then, when
-  nothing matches the slug, the visible twin of a metadata title, an h1 in the article, the heading
-  nearest above the body, and the metadata titles;
-- published_raw: a `DD/MM/YYYY - HH:MM` text near the title outside chrome boxes (class hints
-  date/time/pubdate and a time of day weigh in), else article:published_time, JSON-LD
-  datePublished, <time datetime>;
-- kicker: the short line directly above the title (or a kicker-classed one), never a date, a link,
-  a menu label or the language switch;
-- lead: a lead-classed element (sapo, lead, summary, description ...), the first text block
-  between title and body, the first fully bold paragraph opening the body, the first paragraph
-  when it equals the page's description meta, and only last the description meta itself;
-- byline_raw: the last right-aligned bold paragraph at the end of the body, an author-classed
-  element, the last short bold paragraph that reads like a byline;
-- canonical_url: <link rel=canonical> / og:url when they name this article on a portal host,
-  else built from the URL slug and the serving host's edition.
+- body: `div.detail-content` / `div.content-fck` (seen on real pages; the inner one when nested and
+  holding most text) / `itemprop=articleBody`, else `density` (the element with most paragraph
+  text outside chrome boxes; a lone paragraph beside a text-rich block is left out as the lead);
+- title: `<tag>+slug` (the visible element whose slug equals the URL slug; headings and
+  title-classed elements first), `<tag>=<meta>+slug` / `<meta>+slug` (a metadata title matching the
+  slug, its visible twin preferred), `<tag>+slug~` (slug nearly equal or truncated); when nothing
+  matches the slug (issue title_slug_mismatch): `<tag>=jsonld|og:title`, `h1`,
+  `heading-above-body`, then `jsonld` / `og:title` / `twitter:title` / `title-tag` (site name
+  stripped). Elements in chrome boxes or links to other pages are never the title;
+- published_raw: `class-date` / `near-title` (a `DD/MM/YYYY - HH:MM` text nearest the title, not
+  in chrome boxes, not in the body, not behind the site menu, not the site clock; `:day` when no
+  time is shown), then `meta:article:published_time`, `jsonld:datePublished`, `meta:date`,
+  `time[datetime]`;
+- kicker: `class-kicker` (a kicker-classed line just above the title), `above-title` (the short
+  line right above it), `class-kicker:no-title`; never a date, a link, a menu label, the
+  language switch or the site name;
+- lead: `class-lead` (sapo, lead, summary, description, `fontd` ...), `after-title` (the first text
+  block between title and body), `first-bold-paragraph` (a fully bold paragraph opening the
+  body), and last `meta:og:description` / `meta:description` / `jsonld:description` (issue
+  lead_from_meta; never a site-wide description or one repeating the body's first paragraph);
+- byline_raw: `right-aligned-bold` (the last right-aligned bold paragraph after the body text),
+  `right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`;
+- canonical_url: `link-canonical` / `og:url` when they name this article on a portal host, else
+  `constructed:<edition>-host` from the URL slug and the serving host's edition.
 
 The body is then cut out of its container (header parts, lead, byline, share and useful-links
 blocks, related boxes dropped) and serialized exactly as docs/contract.md prescribes.
@@ -70,6 +76,7 @@ _KNOWN_BODY_CLASSES = frozenset(("detail-content", "content-fck"))
 # XPath objects are compiled once (root.xpath(str) recompiles on every call). Attribute tests are
 # done in Python over the cached element list instead: XPath's @class scans were the slowest step.
 _SLASH_TEXT_XPATH = etree.XPath("//body//text()[contains(., '/')]")
+_YEAR_RE = re.compile(r"\d/(?:19|20)\d\d")
 _SIZED_TEXT_XPATH = etree.XPath(
     "//body//*[text()[normalize-space()]]"
     "[string-length(normalize-space()) >= $lo and string-length(normalize-space()) <= $hi]"
@@ -117,6 +124,10 @@ _HTML_ATTRS = {"a": ("href",), "img": ("src", "alt")}
 _TEXT_BLOCKS = ("p", "h2", "h3", "h4", "li", "tr")
 
 
+_SCANNED_TAGS = frozenset(("h1", "h2", "h3", "h4", "nav"))
+_UNCLASSED_TAGS = frozenset(("html", "body", "head", "meta", "link", "title"))
+
+
 @dataclass
 class ArticlePage:
     """Parse state shared by the field functions of one page (parsed once, read many times)."""
@@ -137,51 +148,65 @@ class ArticlePage:
     regions: PageRegions = field(default_factory=PageRegions)
     caption_blocks: set[Element] = field(default_factory=set)
     """Paragraphs that are image or caption blocks (never body_text entries)."""
-    _order: dict[Element, int] | None = None
-    _elements: list[Element] | None = None
+    _order: dict[Element, int] = field(default_factory=dict)
+    _elements: list[Element] = field(default_factory=list)
+    _classed: list[Element] = field(default_factory=list)
+    _tagged: dict[str, list[Element]] = field(default_factory=dict)
+    _hints: dict[Element, str] = field(default_factory=dict)
     _menu_names: set[str] | None = None
     _texts: dict[Element, str] = field(default_factory=dict)
     _first_para: Element | bool | None = None
-    _hints: dict[Element, str] = field(default_factory=dict)
     _boxes: dict[Element, bool] = field(default_factory=dict)
-    _classed: list[Element] | None = None
+
+    def scan(self) -> None:
+        """One walk over the tree collecting what the field rules look up: document order,
+        class/id hints, classed elements, headings, nav elements, articleBody markers. (Each
+        separate walk costs as much as a field rule, so there is only this one.)"""
+        hints_, classed = self._hints, self._classed
+        elements = list(self.root.iter())
+        self._order = dict(zip(elements, range(len(elements)), strict=False))
+        self._elements = elements
+        for el in elements:
+            a = el.attrib
+            if not a:
+                continue
+            c = a.get("class")
+            d = a.get("id")
+            if c is not None or d is not None:
+                hints_[el] = f"{c or ''} {d or ''}".lower()
+                if el.tag not in _UNCLASSED_TAGS and isinstance(el.tag, str):
+                    classed.append(el)
+            elif a.get("itemprop") == "articleBody":
+                classed.append(el)
+        tagged: dict[str, list[Element]] = {t: [] for t in _SCANNED_TAGS}
+        for el in self.root.iter(*_SCANNED_TAGS):
+            tagged[el.tag].append(el)
+        self._tagged = tagged
 
     def idx(self, el: Element) -> int:
-        if self._order is None:
-            self._elements = list(self.root.iter())
-            self._order = {e: i for i, e in enumerate(self._elements)}
         return self._order.get(el, -1)
 
     def elements(self) -> list[Element]:
-        """Every element in document order (built once per page)."""
-        self.idx(self.root)
-        assert self._elements is not None
+        """Every element in document order."""
         return self._elements
 
     def classed(self) -> list[Element]:
-        """Elements inside <body> that carry a class or an id, in document order."""
-        if self._classed is None:
-            self._classed = [
-                el
-                for el in self.elements()
-                if (el.get("class") is not None or el.get("id") is not None)
-                and isinstance(el.tag, str)
-                and el.tag not in ("html", "body", "head", "meta", "link", "title")
-            ]
+        """Elements inside <body> that carry a class or an id (or mark the articleBody)."""
         return self._classed
+
+    def tagged(self, *tags: str) -> list[Element]:
+        """Headings / nav elements in document order (only the scanned tags)."""
+        if len(tags) == 1:
+            return self._tagged[tags[0]]
+        return sorted((el for t in tags for el in self._tagged[t]), key=self._order.__getitem__)
 
     def between(self, after: int, before: int) -> list[Element]:
         """Elements strictly between two document positions."""
-        self.idx(self.root)
-        assert self._elements is not None
         return self._elements[max(after + 1, 0) : max(before, 0)]
 
     def hint(self, el: Element) -> str:
-        """hints(), cached: several rules look at the same elements' class and id."""
-        h = self._hints.get(el)
-        if h is None:
-            h = self._hints[el] = hints(el)
-        return h
+        """Lower-cased class and id (hints()), from the scan."""
+        return self._hints.get(el, "")
 
     def regions_for(self, *protect: Element | None) -> PageRegions:
         """A PageRegions protecting the given elements, sharing this page's box cache."""
@@ -250,7 +275,9 @@ def load(html: str, url: str, editions: Editions) -> ArticlePage:
     root = parse_html(html)
     meta = read_meta(root)
     drop_invisible(root)
-    return ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
+    pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
+    pg.scan()
+    return pg
 
 
 def url_slug(url: str) -> str:
@@ -274,11 +301,12 @@ def find_container(pg: ArticlePage) -> None:
         el
         for el in pg.classed()
         if (
-            el.get("itemprop") == "articleBody"
-            or _KNOWN_BODY_CLASSES & set(el.get("class", "").split())
+            (("detail-content" in pg.hint(el) or "content-fck" in pg.hint(el))
+             and _KNOWN_BODY_CLASSES & set(el.get("class", "").split()))
+            or el.get("itemprop") == "articleBody"
         )
         and not _boxed(el)
-    ]
+    ]  # fmt: skip
     if known:
         pg.container = _best_known(known)
         pg.strategies["body"] = _describe(pg.container)
@@ -316,6 +344,8 @@ def _p_text(el: Element) -> int:
 def _best_known(known: list[Element]) -> Element:
     """The known container with most paragraph text; an inner one when it holds nearly all of it
     (a `content-fck` inside a `detail-content` that also holds the title)."""
+    if len(known) == 1:
+        return known[0]
     scored = [(el, _p_text(el)) for el in known]
     best, best_n = max(scored, key=lambda t: t[1])
     for el, n in scored:
@@ -390,11 +420,12 @@ def _meta_titles(pg: ArticlePage) -> list[tuple[str, str]]:
 
 
 def _title(pg: ArticlePage) -> tuple[str | None, str, Element | None]:
-    metas = _meta_titles(pg)
     if pg.slug:
         el = _visible_matching(pg, lambda s: s == pg.slug)
         if el is not None:
             return pg.text(el), f"{_kind(el)}+slug", el
+    metas = _meta_titles(pg)  # only now: most pages are settled by the visible title
+    if pg.slug:
         for name, val in metas:
             if slugify(val) == pg.slug:
                 el = _visible_equal(pg, val)
@@ -445,12 +476,16 @@ def _visible_matching(pg: ArticlePage, pred) -> Element | None:  # noqa: ANN001
     lo, hi = max(1, int(n * 0.75)), int(n * 1.6) + 12
     # Headings and title-classed elements first: they hold the title on almost every page, and
     # checking them is far cheaper than measuring every text element.
-    quick = [*pg.root.iter("h1", "h2", "h3", "h4")]
-    quick += [el for el in pg.classed() if _TITLE_HINT_RE.search(pg.hint(el))]
-    found = [el for el in quick if lo <= len(pg.text(el)) <= hi and pred(slugify(pg.text(el)))]
-    best = _best_title_el(pg, found)
-    if best is not None and not pg.regions.in_chrome(best):
-        return best
+    for quick in (
+        lambda: pg.tagged("h1", "h2", "h3", "h4"),
+        lambda: [el for el in pg.classed() if _TITLE_HINT_RE.search(pg.hint(el))],
+    ):
+        found = [
+            el for el in quick() if lo <= len(pg.text(el)) <= hi and pred(slugify(pg.text(el)))
+        ]
+        best = _best_title_el(pg, found)
+        if best is not None and not pg.regions.in_chrome(best):
+            return best
     found = [el for el in _title_candidates(pg, lo, hi) if pred(slugify(collapse(text_of(el))))]
     return _best_title_el(pg, found)
 
@@ -468,21 +503,29 @@ def _visible_equal(pg: ArticlePage, value: str) -> Element | None:
 
 def _best_title_el(pg: ArticlePage, found: list[Element]) -> Element | None:
     """Among elements showing the title: the block that holds it (an `a` inside an h1 -> the h1),
-    outside chrome boxes (breadcrumbs, related lists), headings before other tags."""
+    headings before title-classed elements before others. Never one in a chrome box (the article
+    listed in its own "most read" box or breadcrumb) or a link to another page: such an anchor
+    would misplace the date, kicker, lead and body searches that start from the title."""
     if not found:
         return None
     regions = pg.regions_for(pg.container)
+    own = article_id(pg.url)
     ranked: list[tuple[int, int, Element]] = []
     for i, el in enumerate(found):
         el = _title_block(el)
-        chrome = regions.in_chrome(el)
-        in_link = el.tag == "a" or any(a.tag == "a" for a in el.iterancestors())
-        rank = (2 if chrome else 0) + (1 if in_link else 0)
-        rank = rank * 10 + (
-            0 if el.tag in HEADINGS else 1 if _TITLE_HINT_RE.search(pg.hint(el)) else 2
-        )
+        if regions.in_chrome(el) or _links_away(el, own):
+            continue
+        rank = 0 if el.tag in HEADINGS else 1 if _TITLE_HINT_RE.search(pg.hint(el)) else 2
         ranked.append((rank, i, el))
-    return min(ranked, key=lambda t: (t[0], t[1]))[2]
+    return min(ranked, key=lambda t: (t[0], t[1]))[2] if ranked else None
+
+
+def _links_away(el: Element, own: int | None) -> bool:
+    """The element is (inside) a link to something other than this article."""
+    for a in (el, *el.iterancestors()):
+        if a.tag == "a":
+            return own is None or article_id(a.get("href") or "") != own
+    return False
 
 
 def _title_block(el: Element) -> Element:
@@ -527,8 +570,10 @@ def _heading_above_body(pg: ArticlePage) -> Element | None:
         if at >= body_at and pg.container not in el.iterancestors():
             continue
         text = collapse(text_of(el))
-        if not 8 <= len(text) <= 300 or is_site_name(text) or regions.in_chrome(el):
+        if not 15 <= len(text) <= 300 or is_site_name(text) or regions.in_chrome(el):
             continue
+        if _KICKER_HINT_RE.search(pg.hint(el)):
+            continue  # a kicker above a missing title is not the title
         if at > best_at and (at < body_at or _first_in(pg.container, el)):
             best, best_at = el, at
     return best
@@ -572,13 +617,15 @@ def _visible_date(pg: ArticlePage) -> tuple[str | None, str, Element | None]:
     """The date-time text nearest the title, outside chrome boxes, the site header and the body."""
     anchor = _anchor(pg)
     if anchor < 0:
-        return None, ""
+        return None, "", None
     own = article_id(pg.url)
     body_at = _body_start(pg)
-    menus = _menu_positions(pg)
+    menus: list[int] | None = None  # looked up only for a candidate above the title
     meta_day = _meta_day(pg)
     best: tuple[float, str, str, Element] | None = None
     for t in _SLASH_TEXT_XPATH(pg.root):
+        if _YEAR_RE.search(t) is None:
+            continue  # "./.", "tấn/ha": most slashes are not dates
         m = find_date(t)
         if m is None:
             continue
@@ -599,7 +646,9 @@ def _visible_date(pg: ArticlePage) -> tuple[str | None, str, Element | None]:
         line = collapse(text_of(block))
         if len(line) > 120 or pg.regions.in_chrome(owner) or _links_elsewhere(block, own):
             continue
-        if any(min(at, anchor) < x < max(at, anchor) for x in menus):
+        if at < anchor and menus is None:
+            menus = _menu_positions(pg)
+        if at < anchor and any(at < x < anchor for x in menus or ()):
             continue  # the site menu lies between: a date in the page header (today's date)
         raw, has_time = _date_raw(m, block)
         near = (owner, block, *_parents(owner, 2))
@@ -646,7 +695,7 @@ def _body_start(pg: ArticlePage) -> int:
     if pg.container is None:
         return 10**9
     after = _anchor(pg)
-    for p in pg.container.iter("p"):
+    for p in pg.container.iterdescendants("p"):
         at = pg.idx(p)
         if at <= after or len(text_of(p).strip()) <= 120:
             continue
@@ -659,7 +708,7 @@ def _body_start(pg: ArticlePage) -> int:
 def _menu_positions(pg: ArticlePage) -> list[int]:
     """Positions of the site's menus (nav elements, menu-classed lists of section links)."""
     out = []
-    for el in [*pg.root.iter("nav"), *pg.classed()]:
+    for el in [*pg.tagged("nav"), *pg.classed()]:
         if el.tag != "nav" and not (
             el.tag in ("ul", "div", "table") and _MENU_HINT_RE.search(pg.hint(el))
         ):
@@ -743,7 +792,7 @@ def find_kicker(pg: ArticlePage) -> str | None:
 def _kicker(pg: ArticlePage) -> tuple[Element | None, str]:
     t = pg.title_el
     if t is None:
-        return None, ""
+        return _kicker_without_title(pg)
     # A kicker-classed element just above the title (or wrapping it with the title).
     start = pg.idx(t)
     for el in _preceding(t, 6):
@@ -764,6 +813,20 @@ def _kicker(pg: ArticlePage) -> tuple[Element | None, str]:
         if parent is None or collapse(text_of(parent)) != collapse(text_of(node)):
             return None, ""
         node = parent
+    return None, ""
+
+
+def _kicker_without_title(pg: ArticlePage) -> tuple[Element | None, str]:
+    """No title element to stand above: a kicker-classed line shortly before the body."""
+    if pg.container is None:
+        return None, ""
+    body_at = pg.idx(pg.container)
+    for el in reversed(pg.classed()):
+        at = pg.idx(el)
+        if at >= body_at or at < body_at - 12:
+            continue
+        if _KICKER_HINT_RE.search(pg.hint(el)) and _kicker_ok(pg, el, hinted=True):
+            return el, "class-kicker:no-title"
     return None, ""
 
 
@@ -867,7 +930,7 @@ def _first_paragraph(pg: ArticlePage) -> Element | None:
         return None if pg._first_para is False else pg._first_para  # type: ignore[return-value]
     after = _after_header(pg)
     pg._first_para = False
-    for el in pg.container.iter("p", "h2", "h3", "h4", "div", "blockquote"):
+    for el in pg.container.iterdescendants("p", "h2", "h3", "h4", "div", "blockquote"):
         if el is pg.kicker_el or pg.idx(el) <= after:
             continue
         if el.tag == "div" and el.find(".//p") is not None:
@@ -1005,54 +1068,62 @@ def find_byline(pg: ArticlePage) -> str | None:
     return pg.text(el)
 
 
-def _end_region(pg: ArticlePage) -> list[tuple[Element, str]]:
-    """(block, text) of the container after the header, then of the container's following
-    siblings, up to the share/useful-links block; chrome boxes left out."""
+def _tail_blocks(pg: ArticlePage) -> list[tuple[Element, str]]:
+    """(block, text) after the body's last prose paragraph (> 100 characters) and before the
+    share/useful-links block, in document order, chrome boxes left out. The container and then
+    its following siblings are walked backwards: only the end of the article is read."""
     c = pg.container
     if c is None:
         return []
     after = _after_header(pg)
-    out: list[tuple[Element, str]] = []
-    seen_prose = False
-    candidates = [el for el in c.iter("p", "div") if pg.idx(el) > after]
+    candidates = [el for el in c.iterdescendants("p", "div") if pg.idx(el) > after]
     for sib in c.itersiblings():
         if isinstance(sib.tag, str):
             candidates.extend(sib.iter("p", "div"))
-    for el in candidates:
+    tail: list[tuple[Element, str]] = []
+    for el in reversed(candidates):
         if el is pg.lead_el or el.find(".//p") is not None:
             continue
-        if seen_prose and _is_end_block(el):
-            break
-        text = pg.text(el)
-        if not text or pg.regions.in_chrome(el):
+        if _is_end_block(el):
+            tail.clear()  # what follows the share block is not the article's
             continue
-        seen_prose = seen_prose or len(text) > 100
-        out.append((el, text))
-    return out
+        if pg.regions.in_chrome(el):
+            continue
+        text = pg.text(el)
+        if not text:
+            continue
+        if len(text) > 100:
+            break
+        tail.append((el, text))
+    tail.reverse()
+    return tail
 
 
 def _byline_el(pg: ArticlePage) -> tuple[Element | None, str]:
-    blocks = _end_region(pg)
+    tail = _tail_blocks(pg)
+    inside = [(el, t) for el, t in tail if t != _END_MARK and pg.container in el.iterancestors()]
     # 1. the right-aligned bold paragraph, the last such, with no long text after it.
-    for i in range(len(blocks) - 1, -1, -1):
-        el, text = blocks[i]
-        if len(text) > 100:
-            break
-        if text == _END_MARK:
-            continue
-        right = style_right(el) or any(style_right(x) for x in el.iterdescendants())
-        if right and bold_only(el):
+    for el, text in reversed(tail):
+        if text != _END_MARK and _right_aligned(el) and bold_only(el):
             return el, "right-aligned-bold"
-    # 2. an author-classed element in the article area.
-    for el in _author_classed(pg):
-        return el, "class-author"
-    # 3. the last block of the container, short and bold or right-aligned, reading like one.
-    inside = [(el, t) for el, t in blocks if t != _END_MARK and pg.container in el.iterancestors()]
+    # 2. the body's last block, right-aligned and short: the byline's place, printed plainly.
     if inside:
         el, text = inside[-1]
-        if len(text) <= 80 and (bold_only(el) or style_right(el)) and _looks_like_byline(text):
+        if len(text) <= 80 and _right_aligned(el) and _looks_like_byline(text):
+            return el, "right-aligned-last"
+    # 3. an author-classed element in the article area.
+    for el in _author_classed(pg):
+        return el, "class-author"
+    # 4. the body's last block, short and bold, reading like a byline.
+    if inside:
+        el, text = inside[-1]
+        if len(text) <= 80 and bold_only(el) and _looks_like_byline(text):
             return el, "last-bold-paragraph"
     return None, ""
+
+
+def _right_aligned(el: Element) -> bool:
+    return style_right(el) or any(style_right(x) for x in el.iterdescendants())
 
 
 def _author_classed(pg: ArticlePage) -> list[Element]:
@@ -1094,7 +1165,8 @@ def find_canonical(pg: ArticlePage, aid: int | None) -> str | None:
     if aid is None:
         return None
     edition = pg.editions.edition_of(pg.url) or "vi"
-    slug = _url_slug_raw(pg.url)
+    # The URL's own slug as written; a slugless URL borrows the title's (the id is the identity).
+    slug = _url_slug_raw(pg.url) or slugify(pg.text(pg.title_el) if pg.title_el is not None else "")
     pg.strategies["canonical_url"] = f"constructed:{edition}-host"
     return pg.editions.canonical_article_url(edition, slug, aid)
 
@@ -1140,9 +1212,11 @@ def cut_body(pg: ArticlePage) -> Element | None:
     inside = [x for x in (pg.title_el, pg.date_el, pg.kicker_el, pg.lead_el) if x is not None]
     inside = [x for x in inside if c in x.iterancestors()]
     # The byline and the first end block: drop them and everything after them.
-    ends = [x for x in _end_blocks(c) if pg.idx(x) > max((pg.idx(i) for i in inside), default=-1)]
-    if pg.byline_el is not None and c in pg.byline_el.iterancestors():
-        ends.append(pg.byline_el)
+    start = max((pg.idx(i) for i in inside), default=-1)
+    ends = [x for x in [_first_end_block(pg, c, start)] if x is not None]
+    byline = pg.byline_el
+    if byline is not None and c in byline.iterancestors() and pg.idx(byline) > start:
+        ends.append(byline)
     if inside:
         _drop_before(c, max(inside, key=pg.idx))
     if ends:
@@ -1150,7 +1224,60 @@ def cut_body(pg: ArticlePage) -> Element | None:
     for el in list(c.iterdescendants()):
         if el.getparent() is not None and isinstance(el.tag, str) and _is_chrome_box(pg, el):
             drop_tree(el)
+    _drop_related_lists(c)
     return c
+
+
+def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
+    """The first share/useful-links block after `start` that only page furniture follows (under
+    200 characters of paragraph text): a share bar above the text is not the article's end."""
+    paras: list[tuple[int, int]] | None = None
+    for el in _end_blocks(c):
+        at = pg.idx(el)
+        if at <= start:
+            continue
+        if paras is None:
+            paras = [(pg.idx(p), len(text_of(p).strip())) for p in c.iter("p")]
+        end = at + sum(1 for _ in el.iterdescendants())
+        if sum(n for i, n in paras if i > end) < 200:
+            return el
+    return None
+
+
+_RELATED_LABEL_RE = re.compile(
+    r"^(?:tin|bài|bài viết)\s+(?:liên quan|khác|cùng chuyên mục)|^related(?:\s+(?:news|articles|stories))?"
+    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also",
+    re.I,
+)
+
+
+def _drop_related_lists(c: Element) -> None:
+    """ "Tin liên quan:" as a paragraph of its own followed by a list of links is a related box
+    written into the body: the label and the list go. (Lists are rare: start from them.)"""
+    for lst in list(c.iterdescendants("ul", "ol")):
+        block = lst.getprevious()
+        if block is None or (lst.getparent() is not None and _text_between(block)):
+            continue
+        if (
+            block.tag not in ("p", "h2", "h3", "h4", "div", "strong")
+            or block.find(".//a") is not None
+        ):
+            continue
+        text = collapse(text_of(block)).rstrip(" :")
+        if len(text) > 40 or not _RELATED_LABEL_RE.match(text) or not _links_only(lst):
+            continue
+        drop_tree(lst)
+        drop_tree(block)
+
+
+def _text_between(el: Element) -> bool:
+    return bool(el.tail and el.tail.strip())
+
+
+def _links_only(el: Element) -> bool:
+    """All text of the element is link text (a list of article titles)."""
+    linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
+    return linked > 0 and linked >= len(collapse(text_of(el))) - 5
 
 
 def _end_blocks(c: Element) -> list[Element]:
@@ -1170,6 +1297,8 @@ def _is_chrome_box(pg: ArticlePage, el: Element) -> bool:
 
 def _drop_before(c: Element, el: Element) -> None:
     """Remove `el` and everything before it inside `c` (its tail, text after it, stays)."""
+    if c not in el.iterancestors():
+        return
     node = el
     while node is not c:
         parent = node.getparent()
@@ -1185,6 +1314,8 @@ def _drop_before(c: Element, el: Element) -> None:
 
 def _drop_after(c: Element, el: Element) -> None:
     """Remove `el` and everything after it inside `c` (the page's end matter)."""
+    if c not in el.iterancestors():
+        return
     node = el
     while node is not c:
         parent = node.getparent()
@@ -1253,6 +1384,15 @@ def _caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         if anc.tag == "figure":
             cap = anc.find(".//figcaption")
             return cap
+    # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
+    row = _enclosing(img, body, "tr")
+    if row is not None and _image_row(row, img):
+        blocks.add(row)
+        nxt = row.getnext()
+        if nxt is not None and nxt.tag == "tr" and nxt.find(".//img") is None:
+            blocks.add(nxt)
+            return nxt
+        return None
     # form A: the em after the image inside the same paragraph.
     p = _enclosing(img, body, "p")
     if p is not None:
@@ -1274,6 +1414,16 @@ def _caption_of(img: Element, body: Element, blocks: set) -> Element | None:
             break
         top = parent
     return _next_caption_p(top, blocks)
+
+
+def _image_row(row: Element, img: Element) -> bool:
+    """A table row holding just this image (a layout table for one photo and its caption)."""
+    table = row.getparent()
+    if table is not None and table.tag in ("tbody", "thead"):
+        table = table.getparent()
+    if table is None or len(table.findall(".//img")) != 1 or len(table.findall(".//tr")) > 3:
+        return False
+    return not collapse(text_of(row))
 
 
 def _enclosing(el: Element, body: Element, tag: str) -> Element | None:
@@ -1348,21 +1498,64 @@ def body_html(pg: ArticlePage, body: Element | None) -> str | None:
     serialize each top-level node with lxml, join with newlines."""
     if body is None:
         return None
-    for el in list(body.iterdescendants()):
-        if isinstance(el.tag, str) and el.tag not in _HTML_KEEP:
-            drop_tag(el)
+    drops = []
     for el in body.iterdescendants():
-        attrib = el.attrib
-        if not attrib:
+        tag = el.tag
+        if tag not in _HTML_KEEP:
+            if isinstance(tag, str):
+                drops.append(el)
             continue
-        allowed = _HTML_ATTRS.get(el.tag, ())
+        items = el.items()
+        if not items:
+            continue
+        allowed = _HTML_ATTRS.get(tag, ())
         # Source order is kept (the CMS writes `alt` before `src`).
-        keep = [(k, v) for k, v in attrib.items() if k in allowed]
-        keep = [(k, absolute_url(v, pg.url, pg.editions) if k != "alt" else v) for k, v in keep]
-        if keep != list(attrib.items()):
-            attrib.clear()
+        keep = [
+            (k, absolute_url(v, pg.url, pg.editions) if k != "alt" else v)
+            for k, v in items
+            if k in allowed
+        ]
+        if keep != items:
+            el.attrib.clear()
             for k, v in keep:
-                attrib[k] = v
+                el.set(k, v)
+    for el in drops:
+        drop_tag(el)
+    return _serialize_top_level(body)
+
+
+def _serialize_top_level(body: Element) -> str | None:
+    """Each top-level node serialized by lxml.html.tostring(node, encoding="unicode",
+    with_tail=False), whitespace-only top-level text dropped, joined with "\n" (contract).
+
+    Done as ONE tostring of the container: with the top-level text set to exactly the "\n"
+    separators (plus any real text), the container's inner markup is that joined string, and one
+    serializer call costs a fraction of one call per node."""
+    children = [c for c in body if isinstance(c.tag, str)]
+    if len(children) != len(body) or body.tag in _RAW_TEXT_TAGS:
+        return _serialize_each(body)  # comments/PIs at top level or a raw-text tag: the slow way
+    first = body.text if body.text and body.text.strip() else None
+    if not children:
+        return _text_node(first) if first else None
+    body.text = f"{first}\n" if first else None
+    last = len(children) - 1
+    for i, child in enumerate(children):
+        tail = child.tail if child.tail and child.tail.strip() else None
+        if i < last:
+            child.tail = f"\n{tail}\n" if tail else "\n"
+        else:
+            child.tail = f"\n{tail}" if tail else None
+    body.attrib.clear()
+    body.tail = None
+    out = lxml.html.tostring(body, encoding="unicode", with_tail=False)
+    return out[len(body.tag) + 2 : -(len(body.tag) + 3)] or None
+
+
+# Elements whose content the HTML serializer writes raw or with a leading newline.
+_RAW_TEXT_TAGS = frozenset(("pre", "textarea", "script", "style", "listing", "xmp", "plaintext"))
+
+
+def _serialize_each(body: Element) -> str | None:
     parts: list[str] = []
     if body.text and body.text.strip():
         parts.append(_text_node(body.text))
@@ -1386,12 +1579,12 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
         return None
     entries: list[str] = []
     for el in body.iter(*_TEXT_BLOCKS):
-        if el in images_blocks or el.find(".//img") is not None and el.tag == "p":
+        if el in images_blocks or (el.tag == "p" and el.find(".//img") is not None):
             continue
-        if any(a.tag in ("li", "tr") for a in _ancestors_below(el, body)):
+        if _inside_row_or_item(el, body):
             continue
         if el.tag == "tr":
-            cells = [block_text(c) for c in el if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            cells = [block_text(c) for c in el if c.tag in ("td", "th")]
             text = " | ".join(cells) if any(cells) else ""  # empty cells keep their place
         else:
             text = block_text(el)
@@ -1400,10 +1593,11 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
     return "\n\n".join(entries) or None
 
 
-def _ancestors_below(el: Element, top: Element) -> list[Element]:
-    out = []
-    for a in el.iterancestors():
-        if a is top:
-            break
-        out.append(a)
-    return out
+def _inside_row_or_item(el: Element, top: Element) -> bool:
+    """A block inside a list item or table row is part of that entry, not one of its own."""
+    node = el.getparent()
+    while node is not None and node is not top:
+        if node.tag in ("li", "tr"):
+            return True
+        node = node.getparent()
+    return False

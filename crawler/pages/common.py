@@ -217,7 +217,7 @@ def strip_site_name(s: str | None) -> str:
 
 DATE_RE = re.compile(
     r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])"
-    r"(?:\s*(?:[-–|,]|lúc|at)?\s*(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d\d)(?!\d)"
+    r"(?:\s*(?:[-–|,]|lúc|at)?\s*(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?!\d)"
     r"(?:\s*(?:SA|CH|AM|PM|am|pm)(?![A-Za-z]))?)?"
 )
 TIME_FIRST_RE = re.compile(
@@ -226,21 +226,36 @@ TIME_FIRST_RE = re.compile(
 )
 
 
-def plausible_date(m: re.Match[str]) -> bool:
-    if not (1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12):
-        return False
+# Same groups as DATE_RE; H and M can never match, so they read as None (no time).
+_DATE_ONLY_RE = re.compile(
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?P<H>(?!))?(?P<M>(?!))?"
+)
+
+
+def _plausible_day(m: re.Match[str]) -> bool:
+    return 1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12
+
+
+def _plausible_time(m: re.Match[str]) -> bool:
     return m["H"] is None or (int(m["H"]) <= 23 and int(m["M"]) <= 59)
 
 
 def find_date(text: str) -> re.Match[str] | None:
-    """The first plausible date(-time) in `text`, preferring a time-first match that covers it."""
+    """The first plausible date(-time) in `text` (a time-first form when it starts earlier).
+    A date followed by an impossible time is still a date (the time is dropped)."""
     best: re.Match[str] | None = None
     for rx in (TIME_FIRST_RE, DATE_RE):
         for m in rx.finditer(text):
-            if plausible_date(m):
-                if best is None or m.start() < best.start():
-                    best = m
-                break
+            if not _plausible_day(m):
+                continue
+            if not _plausible_time(m):
+                if rx is TIME_FIRST_RE:
+                    continue
+                m = _DATE_ONLY_RE.match(text, m.start())
+                assert m is not None
+            if best is None or m.start() < best.start():
+                best = m
+            break
     return best
 
 

@@ -37,6 +37,7 @@ from crawler.errors import BadArgumentError
 from crawler.extract import build_record
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
+from crawler.pages.requisites import page_requisites
 from crawler.run import get_run, utcnow_iso
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ VN_TZ = timezone(timedelta(hours=7))  # Vietnam has kept UTC+07:00 without DST s
 PAGE_NUMBER_RE = re.compile(r"(?<![a-z0-9])(\d{1,5})(?![0-9])")
 LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
 ARTICLE_PRIORITY = 0
+REQUISITE_PRIORITY = -10  # images and CSS last: they name no section and hold no record
 
 
 def _parse_ids(value: str) -> tuple[int, int]:
@@ -113,6 +115,7 @@ class BaolonganSpider(Spider):
         spider.overlap_pages = crawler.settings.getint("INCREMENTAL_OVERLAP_PAGES")
         spider.recheck_window_days = crawler.settings.getint("RECHECK_WINDOW_DAYS")
         spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
+        spider.fetch_requisites = crawler.settings.getbool("FETCH_REQUISITES", True)
         return spider
 
     # --- start ----------------------------------------------------------------------------------
@@ -358,9 +361,36 @@ class BaolonganSpider(Spider):
         text, _issues = decode_html(response.body, _header_charset(response))
         return text
 
+    # --- page requisites ------------------------------------------------------------------------
+    def _requisite_requests(self, html: str, response: Response):
+        """Images, CSS and JS of a page, for the WARC mirror; each archived once across runs."""
+        if not self.fetch_requisites:
+            return
+        for link in page_requisites(html, response.url, self.portal):
+            target = self.portal.to_fetch(link)
+            if not target or self.run.state.requisite_known(target):
+                continue
+            yield Request(
+                target,
+                callback=self.parse_requisite,
+                errback=self._requisite_failed,
+                priority=REQUISITE_PRIORITY,
+                meta={"requisite": True},
+            )
+
+    def parse_requisite(self, response: Response):
+        self.crawler.stats.inc_value("requisites/fetched")
+        self.run.state.record_requisite(response.url, response.status, utcnow_iso())
+        return ()
+
+    def _requisite_failed(self, failure):
+        self.crawler.stats.inc_value("requisites/failed")
+
     def parse_home(self, response: Response):
         self._listing_done()
-        listing = parse_listing(self._decode(response), response.url, self.portal)
+        html = self._decode(response)
+        yield from self._requisite_requests(html, response)
+        listing = parse_listing(html, response.url, self.portal)
         self.crawler.stats.inc_value("listings/home")
         edition = self.portal.edition_of(response.url)
         for section in listing.menu:
@@ -380,7 +410,9 @@ class BaolonganSpider(Spider):
     def parse_section(self, response: Response):
         self._listing_done()
         slug, name = response.meta["section"]
-        listing = parse_listing(self._decode(response), response.url, self.portal)
+        html = self._decode(response)
+        yield from self._requisite_requests(html, response)
+        listing = parse_listing(html, response.url, self.portal)
         self.crawler.stats.inc_value("listings/pages")
         crashpoints.reached("listing", self.run.output_dir)
         seen = self.listing_fingerprints.setdefault(slug, set())
@@ -464,7 +496,10 @@ class BaolonganSpider(Spider):
         record, strategies, issues = build_record(
             response.body, _header_charset(response), response.url, self.portal
         )
-        record["fetched_at"] = utcnow_iso()
+        yield from self._requisite_requests(self._decode(response), response)
+        # The capture time of the archived response, so records re-extracted from the WARC files
+        # carry the same fetched_at as the live run's.
+        record["fetched_at"] = _utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
         record["quality_issues"] = sorted(set(record.get("quality_issues") or []) | set(issues))
         record.setdefault("warc_filename", response.meta.get("warc_filename"))
         record.setdefault("warc_record_id", response.meta.get("warc_record_id"))
@@ -478,6 +513,11 @@ class BaolonganSpider(Spider):
             "last_modified": _header(response, b"Last-Modified"),
         }
         yield record
+
+
+def _utc_seconds(warc_date: str | None) -> str | None:
+    """`2025-06-30T12:00:00.123456Z` -> `2025-06-30T12:00:00Z` (record times are whole seconds)."""
+    return warc_date[:19] + "Z" if warc_date else None
 
 
 def _page_number(url: str) -> int:

@@ -59,6 +59,7 @@ DEFAULT_MAX_SIZE = 1_000_000_000  # 1 GB, the usual IIPC/Heritrix rotation size
 META_FILENAME = "warc_filename"
 META_RECORD_ID = "warc_record_id"
 META_PAYLOAD_DIGEST = "warc_payload_digest"
+META_DATE = "warc_date"  # WARC-Date: the record's fetched_at, so re-extraction reproduces it
 
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -79,8 +80,9 @@ WARCINFO_SETTINGS = (
 
 WARC_1_1_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 ROBOTS_OBEYED = (
-    "robots.txt obeyed through Scrapy's RobotsTxtMiddleware; its robots.txt fetches are archived"
-    " like any response"
+    "robots.txt obeyed per RFC 9309 (crawler.politeness.RobotsMiddleware): 4xx = allowed, 5xx or"
+    " timeout = back off and retry, then stop as site unavailable; Crawl-delay honoured; its"
+    " robots.txt fetches are archived like any response"
 )
 # What the records are and are not, for whoever reads these files in twenty years.
 CAPTURE_NOTES = {
@@ -319,7 +321,7 @@ class WarcMiddleware:
     def process_request(self, request: Request) -> None:
         # A redirect or retry copies the meta of the request before it; its pointer named the
         # 3xx/5xx. Cleared here, a pointer only ever describes the response to this request.
-        for key in (META_FILENAME, META_RECORD_ID, META_PAYLOAD_DIGEST):
+        for key in (META_FILENAME, META_RECORD_ID, META_PAYLOAD_DIGEST, META_DATE):
             request.meta.pop(key, None)
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -401,6 +403,7 @@ class WarcMiddleware:
             META_FILENAME: written.filename,
             META_RECORD_ID: record_id,
             META_PAYLOAD_DIGEST: kept_digest,
+            META_DATE: date,
         }
 
     def _revisit(

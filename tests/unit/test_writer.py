@@ -63,3 +63,22 @@ def test_reconcile_yields_every_complete_line_with_offsets(tmp_path):
         fh.write(b'{"id":"c","vers')
     seen = [(stream, offset, rec["id"]) for stream, _, offset, rec in writer.reconcile()]
     assert seen == [("articles", offsets[0], "a"), ("articles", offsets[1], "b")]
+
+
+def test_state_store_gains_columns_added_since_an_older_release(tmp_path):
+    import sqlite3
+
+    from crawler.state import StateStore
+
+    path = tmp_path / "state.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE runs(run_id TEXT PRIMARY KEY, signature TEXT, started_at TEXT,"
+        " finished_at TEXT, status TEXT);"
+        "INSERT INTO runs VALUES('r1', 'sig', 't', 't', 'success');"
+    )
+    old.close()
+    store = StateStore(path)
+    store.start_run("r2", "sig", "t2", "incremental")
+    assert store.unfinished_run("sig")["mode"] == "incremental"
+    store.close()
