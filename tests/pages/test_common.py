@@ -1,0 +1,217 @@
+"""Table-driven tests of the page layer's helpers (crawler/pages/common.py) and small rules."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from crawler.editions import Editions
+from crawler.pages.article import _serialize_each, _serialize_top_level, bold_only, url_slug
+from crawler.pages.common import (
+    absolute_url,
+    block_text,
+    canonical_host_url,
+    drop_tag,
+    find_date,
+    parse_html,
+    slugify,
+    strip_site_name,
+)
+
+PROD = Editions()
+REPLICA = Editions(vi_base="http://127.0.0.1:8101", en_base="http://127.0.0.1:8102")
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Cho trẻ làm quen với tiếng Anh", "cho-tre-lam-quen-voi-tieng-anh"),
+        ("Đức Hòa: Khánh thành cầu Rạch Tràm", "duc-hoa-khanh-thanh-cau-rach-tram"),
+        ("Tây Ninh và Long An hợp nhất từ ngày 1/7", "tay-ninh-va-long-an-hop-nhat-tu-ngay-1-7"),
+        ("ĐỒNG THÁP MƯỜI", "dong-thap-muoi"),
+        ("\u0110o\u0302\u0300ng Tha\u0301p", "dong-thap"),  # NFD: combining marks
+        ("“Tuyến đường hoa” - 100%", "tuyen-duong-hoa-100"),
+        ("Culture & Tourism", "culture-tourism"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Cho trẻ làm quen với tiếng Anh - Báo Long An", "Cho trẻ làm quen với tiếng Anh"),
+        ("Đức Hòa: Khánh thành cầu | Baolongan", "Đức Hòa: Khánh thành cầu"),
+        ("Báo Long An - Mekong Delta rice exports", "Mekong Delta rice exports"),
+        ("Long An Online | Beauty of Tan An", "Beauty of Tan An"),
+        ("Tân An - Long An", "Tân An - Long An"),  # "Long An" alone is the province
+        ("Báo Long An", ""),
+        ("Đức Hòa: Khánh thành cầu Rạch Tràm", "Đức Hòa: Khánh thành cầu Rạch Tràm"),
+    ],
+)
+def test_strip_site_name(raw: str, title: str) -> None:
+    assert strip_site_name(raw) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("20/01/2022 - 18:20", "20/01/2022 - 18:20"),
+        ("Cập nhật: 20/01/2022 - 18:20 GMT+7", "20/01/2022 - 18:20"),
+        ("Posted 20/01/2022 08:05", "20/01/2022 08:05"),
+        ("18:20 - 20/01/2022", "18:20 - 20/01/2022"),
+        ("Thứ Năm, 20/01/2022", "20/01/2022"),
+        ("20/01/2022 - 25:99", "20/01/2022"),  # not a time: the date alone
+        ("32/01/2022", None),
+        ("tấn/ha, 6.500 đồng/kg", None),
+        ("ngày 15/3 vừa qua", None),
+        ("1/2/2023/4", None),
+    ],
+)
+def test_find_date(text: str, found: str | None) -> None:
+    m = find_date(text)
+    assert (m.group(0) if m else None) == found
+
+
+@pytest.mark.parametrize(
+    ("href", "page", "editions", "want"),
+    [
+        # relative links and fetch hosts -> production; /image/ onto the image host
+        ("/image/news/2022/a%20b.jpg", "http://127.0.0.1:8102/x-a1.html", REPLICA,
+         "https://www.baolongan.vn/image/news/2022/a%20b.jpg"),
+        ("/image/news/2022/a.jpg", "https://news.baolongan.vn/x-a1.html", PROD,
+         "https://www.baolongan.vn/image/news/2022/a.jpg"),
+        ("/news/2015/20150310/fckimage/1.jpg", "http://127.0.0.1:8101/x-a1.html", REPLICA,
+         "http://image.baolongan.vn/news/2015/20150310/fckimage/1.jpg"),
+        ("/bai-khac-a12.html", "http://127.0.0.1:8102/x-a1.html", REPLICA,
+         "https://news.baolongan.vn/bai-khac-a12.html"),
+        ("http://127.0.0.1:8101/kinh-te/", "http://127.0.0.1:8102/", REPLICA,
+         "https://baolongan.vn/kinh-te/"),
+        # an English section named "news" is not an old image path
+        ("/news/politics/", "http://127.0.0.1:8102/", REPLICA, "https://news.baolongan.vn/news/politics/"),
+        # production and foreign hosts stay as written
+        ("http://www.baolongan.vn/x-a5.html", "http://127.0.0.1:8101/y-a1.html", REPLICA,
+         "http://www.baolongan.vn/x-a5.html"),
+        ("http://baolongan.vn/x-a5.html", "https://baolongan.vn/y-a1.html", PROD,
+         "http://baolongan.vn/x-a5.html"),
+        ("https://baochinhphu.vn/a-1.htm", "https://baolongan.vn/y-a1.html", PROD,
+         "https://baochinhphu.vn/a-1.htm"),
+        ("//www.baolongan.vn/image/a.jpg", "http://127.0.0.1:8101/y-a1.html", REPLICA,
+         "https://www.baolongan.vn/image/a.jpg"),
+        ("mailto:toasoan@baolongan.vn", "https://baolongan.vn/", PROD, "mailto:toasoan@baolongan.vn"),
+    ],
+)  # fmt: skip
+def test_absolute_url(href: str, page: str, editions: Editions, want: str) -> None:
+    assert absolute_url(href, page, editions) == want
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("http://www.baolongan.vn/a-a1.html?x=1#y", "https://baolongan.vn/a-a1.html"),
+        ("http://www.news.baolongan.vn/a-a1.html", "https://news.baolongan.vn/a-a1.html"),
+    ],
+)
+def test_canonical_host_url(url: str, want: str) -> None:
+    assert canonical_host_url(url) == want
+
+
+@pytest.mark.parametrize(
+    ("url", "slug"),
+    [
+        ("https://baolongan.vn/cho-tre-lam-quen-voi-tieng-anh-a188491.html", "cho-tre-lam-quen-voi-tieng-anh"),
+        ("https://baolongan.vn/xem-albumphoto/le-hoi-dua-ghe.1234.html?pid=6", "le-hoi-dua-ghe"),
+        ("https://baolongan.vn/c%C3%A2u-a1.html", "cau"),
+        ("https://baolongan.vn/a188491.html", ""),
+    ],
+)  # fmt: skip
+def test_url_slug(url: str, slug: str) -> None:
+    assert url_slug(url) == slug
+
+
+@pytest.mark.parametrize(
+    ("html", "bold"),
+    [
+        ("<p><strong>Thanh Hải</strong></p>", True),
+        ("<p> <b>CTV Kim Hoàng –</b> </p>", True),
+        ("<p><span><strong>A</strong></span><strong>B</strong></p>", True),
+        ('<p><span style="font-weight: bold">A</span></p>', True),
+        ("<p><strong>A</strong> b</p>", False),
+        ("<p></p>", False),
+    ],
+)
+def test_bold_only(html: str, bold: bool) -> None:
+    assert bold_only(lxml.html.fragment_fromstring(html)) is bold
+
+
+def test_block_text_reads_br_as_space() -> None:
+    el = lxml.html.fragment_fromstring("<em>Chú thích hai<br>dòng <b>in</b>  đậm</em>")
+    assert block_text(el) == "Chú thích hai dòng in đậm"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>a<span>b<i>c</i>d</span>e</div>",
+        "<div><span>b</span>e<span></span>f</div>",
+        "<div>a<span></span>e</div>",
+        "<div><b>x</b><span>y<i>z</i></span><u>w</u>tail</div>",
+        "<div>a<span>only text</span></div>",
+    ],
+)
+def test_drop_tag_matches_lxml_html(html: str) -> None:
+    ours = parse_html(f"<html><body>{html}</body></html>").find(".//div")
+    ref = lxml.html.fragment_fromstring(html)
+    for el in list(ours.iter("span", "b", "u")):
+        drop_tag(el)
+    for el in list(ref.iter("span", "b", "u")):
+        el.drop_tag()
+    assert etree.tostring(ours, encoding="unicode") == etree.tostring(ref, encoding="unicode")
+
+
+@pytest.mark.parametrize(
+    "html", ["", "   ", "<?xml version='1.0' encoding='utf-8'?><p>x</p>", "\x00"]
+)
+def test_parse_html_never_fails(html: str) -> None:
+    assert parse_html(html) is not None
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<p>a</p>\n<p>b &amp; c</p>",
+        "  lead text <p>a</p> tail &lt;x&gt; <img src='x.jpg' alt=''>  <em>c</em>",
+        "<p>only</p>",
+        "text only &amp; more",
+        "",
+        "\n<ul>\n<li>1</li>\n</ul>\n<table><tr><td>a</td></tr></table>\n",
+        "<p>x</p>trailing text",
+    ],
+)
+def test_one_pass_serialization_equals_per_node(inner: str) -> None:
+    def body() -> etree._Element:
+        return parse_html(f"<html><body><div class='c'>{inner}</div></body></html>").find(".//div")
+
+    assert _serialize_top_level(body()) == _serialize_each(body())
+
+
+@pytest.mark.parametrize(
+    ("listing", "link", "same"),
+    [
+        ("https://baolongan.vn/kinh-te/", "https://baolongan.vn/kinh-te/?p=2&d=", True),
+        ("https://baolongan.vn/kinh-te/?p=3&d=", "https://baolongan.vn/kinh-te/", True),
+        ("https://baolongan.vn/kinh-te/trang-2/", "https://baolongan.vn/kinh-te/trang-3/", True),
+        ("https://baolongan.vn/kinh-te/", "https://baolongan.vn/kinh-te/page/2/", True),
+        ("https://news.baolongan.vn/business/", "https://news.baolongan.vn/business/?page=4", True),
+        ("https://baolongan.vn/kinh-te/", "https://baolongan.vn/kinh-te/nong-nghiep/", False),
+        ("https://baolongan.vn/kinh-te/", "https://baolongan.vn/doi-song-xa-hoi/?p=2&d=", False),
+        ("https://baolongan.vn/kinh-te/", "https://news.baolongan.vn/kinh-te/?p=2", False),
+    ],
+)
+def test_pagination_key(listing: str, link: str, same: bool) -> None:
+    from crawler.pages.listing import _has_page_number, _page_key
+
+    paged = _has_page_number(listing) or _has_page_number(link)
+    assert (_page_key(listing) == _page_key(link) and paged) is same
