@@ -52,6 +52,12 @@ def album_id(url: str) -> int | None:
     return int(m.group(2)) if m else None
 
 
+def album_edition(url: str) -> str | None:
+    """`vi` for `/xem-albumphoto/...`, `en` for `/view-albumphoto/...`, else None."""
+    m = ALBUM_RE.match(urlsplit(url).path)
+    return {"xem": "vi", "view": "en"}[m.group(1)] if m else None
+
+
 def section_slug(url: str) -> str | None:
     """`thoi-su-chinh-tri/long-an` for a section listing URL (any page of it), else None."""
     path = urlsplit(url).path
@@ -126,8 +132,9 @@ class Editions:
         return urlunsplit((p.scheme, p.netloc, parts.path, parts.query, parts.fragment))
 
     def absolute(self, href: str, page_url: str) -> str:
-        """Resolve `href` against the page it appeared on, in production form."""
-        return urljoin(self.to_production(page_url), href.strip())
+        """Resolve `href` against the page it appeared on (fetch or production form), in
+        production form: a relative `/image/...` on a replica page becomes www.baolongan.vn's."""
+        return self.to_production(urljoin(page_url, href.strip()))
 
     def canonical_article_url(self, edition: str, slug: str, aid: int) -> str:
         return f"{PRODUCTION[edition]}/{slug}-a{aid}.html"

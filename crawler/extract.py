@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.editions import Editions, album_id
@@ -20,7 +21,7 @@ from crawler.normalize.language import detect_language
 from crawler.normalize.text import clean_block, clean_raw, clean_text, decode_html, has_replacement
 from crawler.pages import Extraction, parse_album, parse_article
 
-__all__ = ["RECORD_FIELDS", "build_record", "page_kind"]
+__all__ = ["RECORD_FIELDS", "ExtractedPage", "build_record", "extract_page", "page_kind"]
 
 # The fields build_record returns, in record order (docs/contract.md, "Truth file").
 RECORD_FIELDS = (
@@ -62,12 +63,38 @@ def build_record(
     the fallback that produced each extracted field, and reason codes (`no_title`,
     `charset_repaired`, `date_unparseable`, ...) in the order they were noticed, without repeats.
     """
+    page = extract_page(body, header_encoding, url, editions)
+    return page.record, page.strategies, page.issues
+
+
+@dataclass
+class ExtractedPage:
+    """What the crawler gets from one item page: the record fields, how they were found, and
+    what the page leads to (decoded text for its requisites, body links to follow)."""
+
+    record: dict[str, Any]
+    strategies: dict[str, str]
+    issues: list[str]
+    text: str
+    link_urls: list[str] = field(default_factory=list)
+
+
+def extract_page(
+    body: bytes, header_encoding: str | None, url: str, editions: Editions
+) -> ExtractedPage:
+    """build_record, plus what only the crawler needs (the spider's entry point)."""
     text, issues = decode_html(body, header_encoding)
     kind = page_kind(url)
     ex = parse_album(text, url, editions) if kind == "album" else parse_article(text, url, editions)
     record = _normalize(ex, kind, url)
     issues = [*issues, *ex.issues, *_normalizer_issues(record)]
-    return record, dict(ex.strategies), list(dict.fromkeys(issues))
+    return ExtractedPage(
+        record,
+        dict(ex.strategies),
+        list(dict.fromkeys(issues)),
+        text,
+        list(ex.fields.get("link_urls") or []),
+    )
 
 
 def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:

@@ -81,8 +81,9 @@ _TIME_TEMPLATE = (
 )
 _TIME_BEFORE = _TIME_TEMPLATE.format(n=1)
 _TIME_AFTER = _TIME_TEMPLATE.format(n=2)
-# Between the date and the time: spaces, commas, dashes, pipes, "lúc"/"at"/"T" (ISO-ish).
-_GAP = r"(?:[\s,\-\u2013\u2014|@]|l[úu]c\b|v[àa]o\b|at\b)*"
+# Between the date and the time: spaces, commas, dashes, pipes, "lúc"/"at"/"T" (ISO-ish), and
+# "ngày" when the time comes first ("18:20 ngày 20/01/2022").
+_GAP = r"(?:[\s,\-\u2013\u2014|@]|l[úu]c\b|v[àa]o\b|ng[àa]y\b|at\b)*"
 # A trailing zone marker such as "GMT+7" or "(UTC+07:00)".
 _ZONE = r"(?:\s*\(?\s*(?:gmt|utc)\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?)?\s*\)?)?"
 _END = r"[\s.,;)\]]*"

@@ -250,6 +250,7 @@ def parse_article(html: str, url: str, editions: Editions) -> Extraction:
     body = cut_body(pg)
     images = body_images(pg, body)
     links = body_links(pg, body, aid)
+    link_urls = body_link_urls(pg, body, aid)
     html_out = body_html(pg, body)
     text_out = body_text(body, pg.caption_blocks)
     if not text_out and not images:
@@ -266,6 +267,7 @@ def parse_article(html: str, url: str, editions: Editions) -> Extraction:
         "byline_raw": byline,
         "published_raw": published,
         "links": links,
+        "link_urls": link_urls,
     }
     return Extraction(fields=fields, strategies=pg.strategies, issues=pg.issues)
 
@@ -1488,6 +1490,23 @@ def body_links(pg: ArticlePage, body: Element | None, own: int | None) -> list[s
             if key not in out:
                 out.append(key)
     return out
+
+
+def body_link_urls(pg: ArticlePage, body: Element | None, own: int | None) -> list[str]:
+    """The URLs (production form, as linked: any slug, scheme or host variant) of the portal
+    articles the body links to, for the crawler to follow; not a record field."""
+    if body is None:
+        return []
+    out: dict[str, None] = {}
+    for a in body.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        url = absolute_url(href, pg.url, pg.editions)
+        aid = portal_article_id(url, pg.editions)
+        if aid is not None and aid != own:
+            out.setdefault(url, None)
+    return list(out)
 
 
 # ----------------------------------------------------------------------------- html and text

@@ -34,7 +34,7 @@ from scrapy.http import Response
 from crawler import crashpoints
 from crawler import editions as urls
 from crawler.errors import BadArgumentError
-from crawler.extract import build_record
+from crawler.extract import extract_page
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
@@ -403,7 +403,7 @@ class BaolonganSpider(Spider):
                     yield req
         # Home-page links name no section, but they may reach items no listing reaches.
         for link in (*listing.entries, *listing.other_links):
-            req = self._item_request(self.portal.to_fetch(link))
+            req = self._saw_link(self.portal.to_fetch(link))
             if req:
                 yield req
 
@@ -425,12 +425,11 @@ class BaolonganSpider(Spider):
             if item_id:
                 entry_ids.append(item_id)
                 self.run.state.add_sighting(self.run.run_id, item_id, "section", slug, name)
-                self.run.state.add_sighting(self.run.run_id, item_id, "url", target)
-            req = self._item_request(target)
+            req = self._saw_link(target)
             if req:
                 yield req
         for link in listing.other_links:
-            req = self._item_request(self.portal.to_fetch(link))
+            req = self._saw_link(self.portal.to_fetch(link))
             if req:
                 yield req
         if not listing.entries:
@@ -464,6 +463,18 @@ class BaolonganSpider(Spider):
                 yield req
 
     # --- articles and albums --------------------------------------------------------------------
+    def _saw_link(self, target: str | None) -> Request | None:
+        """A link to an item: the URL it is linked as and the host's edition are part of its
+        record (urls_seen, editions_seen) even when it was fetched through another link."""
+        item_id = _item_id(target, self.portal)
+        if item_id is None:
+            return None
+        self.run.state.add_sighting(self.run.run_id, item_id, "url", target)
+        edition = self.portal.edition_of(target)
+        if edition:
+            self.run.state.add_sighting(self.run.run_id, item_id, "edition", edition)
+        return self._item_request(target)
+
     def _item_request(self, target: str | None, force: bool = False) -> Request | None:
         if not target:
             return None
@@ -493,10 +504,13 @@ class BaolonganSpider(Spider):
             self.crawler.stats.inc_value("skipped/not_html")
             logger.warning("skipped %s: content type %s", response.url, ctype)
             return
-        record, strategies, issues = build_record(
-            response.body, _header_charset(response), response.url, self.portal
-        )
-        yield from self._requisite_requests(self._decode(response), response)
+        page = extract_page(response.body, _header_charset(response), response.url, self.portal)
+        record, strategies, issues = page.record, page.strategies, page.issues
+        yield from self._requisite_requests(page.text, response)
+        for link in page.link_urls:
+            req = self._saw_link(self.portal.to_fetch(link))
+            if req:
+                yield req
         # The capture time of the archived response, so records re-extracted from the WARC files
         # carry the same fetched_at as the live run's.
         record["fetched_at"] = _utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
@@ -541,7 +555,8 @@ def _item_id(url: str | None, portal: urls.Editions) -> str | None:
         return f"baolongan:{aid}"
     alb = urls.album_id(url)
     if alb is not None:
-        return f"baolongan:album:{portal.edition_of(url) or 'vi'}:{alb}"
+        # The album's edition is in its path (xem- = vi, view- = en), whichever host serves it.
+        return f"baolongan:album:{urls.album_edition(url)}:{alb}"
     return None
 
 

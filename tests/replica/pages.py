@@ -449,8 +449,10 @@ class Replica:
             return Page(200, self.render_home(ctx, rnd))
         if path == "/robots.txt":
             return Page(200, self.robots(), "text/plain")
+        # Old images live under /news/<year>/...; /news/<section>/ may be an English section.
         if (
-            path.startswith(("/image/", "/news/"))
+            path.startswith("/image/")
+            or re.match(r"/news/\d{4}/", path)
             or path.startswith(STATIC_PREFIXES)
             or path == "/favicon.ico"
         ):
