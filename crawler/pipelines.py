@@ -261,7 +261,7 @@ class RecordPipeline:
         previous = self.state.item(item["id"])
         if previous is None or previous["status"] == "gone":
             return
-        now = utcnow_iso()
+        now = item.get("detected_at") or utcnow_iso()
         tombstone = {
             "schema_version": SCHEMA_VERSION,
             "type": previous["type"],

@@ -64,13 +64,16 @@ class RunContext:
     state: StateStore | None = None
     resumed: bool = False
     mode: str = "full"
+    replay_run_id: str | None = None
     status: str | None = None
     notes: list[str] = field(default_factory=list)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     _lock_fd: int | None = None
 
     def now(self) -> datetime:
-        """REFERENCE_NOW when set (tests line it up with the replica), else the real clock."""
-        return self.fixed_now or datetime.now(UTC)
+        """REFERENCE_NOW when set (tests line it up with the replica), else when the run began:
+        one "now" for the whole run, recorded in the WARC files so a replay decides alike."""
+        return self.fixed_now or self.started
 
     @classmethod
     def from_settings(cls, settings) -> RunContext:
@@ -83,7 +86,12 @@ class RunContext:
         for name in ("RECHECK_WINDOW_DAYS", "RECHECK_BUDGET", "INCREMENTAL_OVERLAP_PAGES"):
             if settings.getint(name) < 0:
                 raise BadSettingError(name, settings.get(name), "a number >= 0")
-        return cls(Path(out).resolve(), editions, _reference_now(settings))
+        return cls(
+            Path(out).resolve(),
+            editions,
+            _reference_now(settings),
+            replay_run_id=settings.get("REPLAY_RUN_ID") or None,
+        )
 
     def open(self, signature: str, full: bool = False) -> None:
         """Take the lock, open the state store and pick the run id (resuming a crashed run).
@@ -97,7 +105,12 @@ class RunContext:
         self.state = StateStore(self.output_dir / "state.sqlite3")
         self.signature = signature
         unfinished = self.state.unfinished_run(signature)
-        if unfinished:
+        if self.replay_run_id:
+            # Offline re-extraction (crawler.reextract): rebuild the archived run under its own id.
+            self.run_id = self.replay_run_id
+            self.mode = "incremental" if self.state.count_items() and not full else "full"
+            self.state.start_run(self.run_id, signature, utcnow_iso(), self.mode)
+        elif unfinished:
             self.run_id, self.mode, self.resumed = unfinished["run_id"], unfinished["mode"], True
             logger.warning("resuming unfinished run %s (%s)", self.run_id, self.mode)
         else:

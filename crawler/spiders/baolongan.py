@@ -39,6 +39,7 @@ from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
 from crawler.run import get_run, utcnow_iso
+from crawler.warc.replay import replay_index
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class BaolonganSpider(Spider):
         spider.recheck_window_days = crawler.settings.getint("RECHECK_WINDOW_DAYS")
         spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
         spider.fetch_requisites = crawler.settings.getbool("FETCH_REQUISITES", True)
+        spider.replay = replay_index(crawler) if crawler.settings.get("REPLAY_WARC_DIR") else None
         return spider
 
     # --- start ----------------------------------------------------------------------------------
@@ -175,7 +177,8 @@ class BaolonganSpider(Spider):
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("recheck/not_modified")
-            self.run.state.mark_checked(item_id, utcnow_iso(), self.run.run_id)
+            checked = _utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
+            self.run.state.mark_checked(item_id, checked, self.run.run_id)
             return
         if response.status in (404, 410):
             yield self._tombstone(response, None)
@@ -215,6 +218,7 @@ class BaolonganSpider(Spider):
             "url": response.url,
             "http_status": response.status,
             "redirect_to": redirect_to,
+            "detected_at": _utc_seconds(response.meta.get("warc_date")) or utcnow_iso(),
         }
 
     def _requests_from_file(self, path: Path):
@@ -496,6 +500,8 @@ class BaolonganSpider(Spider):
                 return None
             self.articles_per_edition[edition] += 1
         self.requested_ids.add(item_id)
+        if self.replay is not None:
+            target = self.replay.archived_url(target)
         return Request(target, callback=self.parse_item, priority=ARTICLE_PRIORITY)
 
     def parse_item(self, response: Response):

@@ -75,6 +75,7 @@ WARCINFO_SETTINGS = (
     "EDITION_URL_VI",
     "EDITION_URL_EN",
     "WARC_MAX_SIZE",
+    "FETCH_REQUISITES",
 )
 
 
@@ -298,6 +299,10 @@ class WarcMiddleware:
             ("format", "WARC File Format 1.1"),
             ("conformsTo", WARC_1_1_SPEC),
             ("isPartOf", self.run.run_id or "unknown"),
+            # What a replay (crawler.reextract) needs to rebuild this run's records alike.
+            ("run-signature", self.run.signature),
+            ("run-mode", self.run.mode),
+            ("reference-now", self.run.now().isoformat()),
             ("hostname", socket.gethostname()),
             ("crawler-version", CRAWLER_VERSION),
             ("crawler-git-commit", git_commit()),
