@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-quick clean system-deps
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
+
+.PHONY: demo test lint format bench bench-quick clean system-deps pywb-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,10 +21,19 @@ system-deps:
 	  echo "installing redis-server (Debian package)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
+# pywb pins redis<3, which conflicts with scrapy-redis: it gets its own virtualenv, which
+# tests/e2e/test_archive.py runs as a subprocess (tests fail with a hint when it is missing).
+$(PYWB_STAMP):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install -q 'pywb==2.10.0'
+	touch $(PYWB_STAMP)
+
+pywb-venv: $(PYWB_STAMP)
+
 demo: $(STAMP)
 	$(PY) -m tests.demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps pywb-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

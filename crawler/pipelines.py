@@ -173,7 +173,9 @@ class RecordPipeline:
             "status": "live",
             "last_seen": now,
             "last_checked": now,
-            "url": record["url"],
+            # Production form: a refresh re-checks the exact page (path and query) the validators
+            # came from, wherever the portal is fetched from then.
+            "url": self.run.editions.to_production(record["url"]),
             "canonical_url": record.get("canonical_url"),
             "published_at": record.get("published_at"),
             "etag": fetch.get("etag"),
@@ -317,7 +319,7 @@ class RecordPipeline:
                             "last_seen": record["last_seen"],
                             "last_checked": record["last_seen"],
                             "published_at": record.get("published_at"),
-                            "url": record["url"],
+                            "url": self.run.editions.to_production(record["url"]),
                             "canonical_url": record.get("canonical_url"),
                             "warc_filename": record.get("warc_filename"),
                             "warc_record_id": record.get("warc_record_id"),

@@ -20,6 +20,12 @@ from pathlib import Path
 from crawler.status import EXIT_CODES
 from crawler.warc.replay import archived_runs
 
+REPLAYED_SETTINGS = (
+    "FETCH_REQUISITES",
+    "RECHECK_WINDOW_DAYS",
+    "RECHECK_BUDGET",
+    "INCREMENTAL_OVERLAP_PAGES",
+)
 # A replayed run's records are what they are; a gate that failed then fails again now.
 ACCEPTED = {EXIT_CODES[s] for s in ("success", "success_with_warnings", "quality_gate_failed")}
 
@@ -49,7 +55,10 @@ def replay_command(
         "EDITION_URL_VI": info.get("setting-EDITION_URL_VI", "https://baolongan.vn"),
         "EDITION_URL_EN": info.get("setting-EDITION_URL_EN", "https://news.baolongan.vn"),
         "REFERENCE_NOW": info.get("reference-now", ""),
-        "FETCH_REQUISITES": info.get("setting-FETCH_REQUISITES", "True"),
+        # The settings that decided which requests the run made, as the run had them.
+        **{
+            name: info[f"setting-{name}"] for name in REPLAYED_SETTINGS if f"setting-{name}" in info
+        },
         "CRAWL_PROFILE": "loopback",  # nothing to be polite to: the "server" is a file
         "WARC_ENABLED": "False",  # the archive is the input, not the output
         "DOWNLOAD_HANDLERS": '{"http": "crawler.warc.replay.ReplayDownloadHandler",'

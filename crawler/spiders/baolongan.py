@@ -148,7 +148,8 @@ class BaolonganSpider(Spider):
         for row in rows:
             if row["edition"] not in self.editions_wanted:
                 continue
-            target = self.portal.to_fetch(row["canonical_url"] or row["url"])
+            # The page the validators came from (albums keep their ?pid=), not the canonical URL.
+            target = self.portal.to_fetch(row["url"] or row["canonical_url"])
             if not target:
                 continue
             headers = {}
@@ -372,7 +373,8 @@ class BaolonganSpider(Spider):
             return
         for link in page_requisites(html, response.url, self.portal):
             target = self.portal.to_fetch(link)
-            if not target or self.run.state.requisite_known(target):
+            # Known by production URL: a mirror's or replica's address may change between runs.
+            if not target or self.run.state.requisite_known(link):
                 continue
             yield Request(
                 target,
@@ -384,7 +386,9 @@ class BaolonganSpider(Spider):
 
     def parse_requisite(self, response: Response):
         self.crawler.stats.inc_value("requisites/fetched")
-        self.run.state.record_requisite(response.url, response.status, utcnow_iso())
+        self.run.state.record_requisite(
+            self.portal.to_production(response.url), response.status, utcnow_iso()
+        )
         return ()
 
     def _requisite_failed(self, failure):

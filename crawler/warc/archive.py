@@ -76,15 +76,22 @@ def _gunzip(data: bytes) -> bytes:
     return b"".join(out)
 
 
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
 def _response(record: ArcWarcRecord, filename: str, payload: bytes | None) -> ArchivedResponse:
     h = record.http_headers
     headers = list(h.headers) if h else []
+    status = int(h.get_statuscode()) if h else 0
+    if h is None and record.rec_headers.get_header("WARC-Profile") == NOT_MODIFIED:
+        # A 304 revisit stored without its HTTP block (see WarcMiddleware._revisit).
+        status, payload = 304, None
     body = (
         None if payload is None else decode_body(payload, get_header(headers, "Content-Encoding"))
     )
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
-        status=int(h.get_statuscode()) if h else 0,
+        status=status,
         headers=headers,
         payload=payload,
         body=body,

@@ -75,7 +75,11 @@ WARCINFO_SETTINGS = (
     "EDITION_URL_VI",
     "EDITION_URL_EN",
     "WARC_MAX_SIZE",
+    # What decides which requests a run makes: a replay (crawler.reextract) must decide alike.
     "FETCH_REQUISITES",
+    "RECHECK_WINDOW_DAYS",
+    "RECHECK_BUDGET",
+    "INCREMENTAL_OVERLAP_PAGES",
 )
 
 
@@ -110,7 +114,9 @@ CAPTURE_NOTES = {
     "revisit-policy": (
         "revisit only for a 304 (server-not-modified) or a payload digest already archived for the"
         " same URL in this folder (identical-payload-digest, non-empty GET bodies); otherwise a"
-        " full response record"
+        " full response record. A server-not-modified revisit that refers to an archived"
+        " original has no HTTP block (the 304's headers are not kept), so replay shows the"
+        " original"
     ),
     "capture-time": "WARC-Date is the real clock when the response reached Scrapy, not REFERENCE_NOW",
 }
@@ -427,6 +433,11 @@ class WarcMiddleware:
             headers["WARC-Refers-To-Target-URI"] = original.url
             headers["WARC-Refers-To-Date"] = original.date
             headers["WARC-Payload-Digest"] = original.digest
+        if profile == PROFILE_NOT_MODIFIED and original is not None:
+            # No HTTP block: replay tools (pywb) then serve the original's status, headers and
+            # payload. With the 304's own headers, the newest capture of every unchanged page
+            # replays as an empty "304 Not Modified". The 304's headers are not kept.
+            http_headers = None
         # Built directly rather than with create_revisit_record: a 304 for a URL never archived
         # here has nothing to refer to, and warcio's helper insists on a digest.
         return self.writer.builder.create_warc_record(
