@@ -2,8 +2,9 @@
 
 Order (priorities leave gaps for later stages):
   100 NormalizePipeline  text rules of record.md on every string; counts changes and extraction strategies
-  500 RecordPipeline     stages records in the state store until the listings naming their sections are
-                         crawled, merges what the run saw of each id, versions, validates, writes
+  500 RecordPipeline     stages records in the state store until the crawl is idle (every listing naming
+                         their sections and every page linking them crawled), merges what the run
+                         saw of each id, versions, validates, writes
 Items are dicts whose `_fetch` key carries what the spider knew about the exchange (URL, edition of the
 host, validators, WARC pointers); it never reaches the output.
 """
@@ -63,14 +64,11 @@ class NormalizePipeline:
 class RecordPipeline:
     """Stage → merge → version → validate → write. The only path from an item to the output."""
 
-    FLUSH_EVERY = 200  # staged records between flush attempts
-
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.run = get_run(crawler)
         self.writer: RecordWriter | None = None
-        self.staged_since_flush = 0
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
@@ -120,9 +118,6 @@ class RecordPipeline:
             state.put_pending(run_id, item_id, record)
         self.stats.inc_value("records/staged")
         self.stats.inc_value(f"items/{fetch['edition']}")
-        self.staged_since_flush += 1
-        if self.staged_since_flush >= self.FLUSH_EVERY:
-            self.flush()
         return item
 
     @staticmethod
@@ -134,15 +129,14 @@ class RecordPipeline:
 
     def spider_idle(self, spider: Any) -> None:
         # Idle: nothing queued or in flight, so every listing has been crawled.
-        self.flush(final=True)
+        self.flush()
 
     # --- writing ------------------------------------------------------------------------------
-    def flush(self, final: bool = False) -> None:
-        """Write every staged record whose sections are settled (all listings crawled)."""
-        self.staged_since_flush = 0
-        spider = self.crawler.spider
-        if not final and getattr(spider, "listings_outstanding", 0) > 0:
-            return
+    def flush(self) -> None:
+        """Write every staged record. Called when the crawl is idle: only then are all the
+        listings that name an item's sections, and all the pages that link it (urls_seen,
+        editions_seen), crawled — and only then is a record the same whatever order the
+        responses came in, which is what lets a replay of the WARC files reproduce it."""
         for batch in self.state.iter_pending(self.run.run_id):
             self._write_batch(batch)
 
