@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
 from crawler.normalize.text import normalize_strings
 from crawler.observe import coverage
-from crawler.run import get_run, utcnow_iso
+from crawler.run import get_run, is_disk_full, stop_for_full_disk, utcnow_iso
 from crawler.schema import validate
 from crawler.writer import RecordWriter
 
 logger = logging.getLogger(__name__)
+
 
 BODY_FIELDS = ("body_text", "body_html")
 
@@ -99,6 +102,15 @@ class RecordPipeline:
 
     # --- staging ----------------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
+        try:
+            return self._stage(item)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not is_disk_full(error):
+                raise
+            stop_for_full_disk(self.crawler, error)
+            raise DropItem(f"disk full: {error}") from None
+
+    def _stage(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("_tombstone"):
             self._write_tombstone(dict(adapter))
@@ -137,8 +149,15 @@ class RecordPipeline:
         listings that name an item's sections, and all the pages that link it (urls_seen,
         editions_seen), crawled — and only then is a record the same whatever order the
         responses came in, which is what lets a replay of the WARC files reproduce it."""
-        for batch in self.state.iter_pending(self.run.run_id):
-            self._write_batch(batch)
+        if self.run.disk_full:
+            return
+        try:
+            for batch in self.state.iter_pending(self.run.run_id):
+                self._write_batch(batch)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not is_disk_full(error):
+                raise
+            stop_for_full_disk(self.crawler, error)
 
     def _finish(self, record: dict[str, Any]) -> dict[str, Any] | None:
         """Merge what the run saw of the id; None when its content is unchanged since last archived."""

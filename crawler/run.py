@@ -7,10 +7,12 @@ it closes (crawler.status).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.editions import Editions
 from crawler.errors import BadSettingError, OutputLockedError
@@ -65,6 +68,7 @@ class RunContext:
     resumed: bool = False
     mode: str = "full"
     replay_run_id: str | None = None
+    disk_full: bool = False
     status: str | None = None
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -153,6 +157,44 @@ class RunContext:
             self._lock_fd = None
 
 
+def is_disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, sqlite3.OperationalError) and "full" in str(error)
+
+
+def stop_for_full_disk(crawler: Crawler, error: BaseException) -> None:
+    """Out of space under OUTPUT_DIR: stop the run cleanly (exit status disk_full). What is on
+    disk is whole and agrees with the state store; unwritten records stay pending for the resume."""
+    run = get_run(crawler)
+    if run.disk_full:
+        return
+    run.disk_full = True
+    logger.error("disk full under %s: stopping the run (%s)", run.output_dir, error)
+    crawler.stats.set_value("run/disk_full", str(error))
+    if crawler.engine is not None:
+        # A Deferred, so the close runs: a bare coroutine would never be awaited here.
+        deferred_from_coro(crawler.engine.close_spider_async(reason="disk_full"))
+
+
+class DiskFullSpiderMiddleware:
+    """A callback that hits a full disk (the state store is under OUTPUT_DIR) stops the run
+    instead of becoming one spider error among many."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DiskFullSpiderMiddleware:
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception, spider=None):
+        if is_disk_full(exception):
+            stop_for_full_disk(self.crawler, exception)
+            return []
+        return None
+
+
 def get_run(crawler: Crawler) -> RunContext:
     run = getattr(crawler, "baolongan_run", None)
     if run is None:
@@ -188,9 +230,17 @@ class RunExtension:
         from crawler.report import decide_status, write_report
 
         status = decide_status(self.crawler, reason)
-        write_report(self.crawler, self.run, reason, status)
-        self.run.finish(status, resumable=reason == "shutdown")
+        # Set first: a report that cannot be written (a full disk) must not hide the status.
         self.crawler.baolongan_status = status
+        try:
+            write_report(self.crawler, self.run, reason, status)
+        except OSError as error:
+            logger.error("the run report could not be written: %s", error)
+        try:
+            # A disk-full stop is resumable like a clean shutdown: the same command finishes it.
+            self.run.finish(status, resumable=reason in ("shutdown", "disk_full"))
+        except sqlite3.OperationalError as error:
+            logger.error("the run could not be marked finished: %s", error)
 
     def engine_stopped(self) -> None:
         self.run.release()

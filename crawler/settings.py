@@ -114,7 +114,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.guards.GuardedRedirectMiddleware": 600,
 }
-SPIDER_MIDDLEWARES = {"crawler.guards.GuardSpiderMiddleware": 550}
+SPIDER_MIDDLEWARES = {
+    "crawler.guards.GuardSpiderMiddleware": 550,
+    # A full disk under OUTPUT_DIR stops the run (exit status disk_full), not one error per page.
+    "crawler.run.DiskFullSpiderMiddleware": 560,
+}
 GUARD_MAX_DEPTH = 200  # deeper nesting is unwrapped: lxml silently drops content ~5,000 deep
 GUARD_TITLE_MAX = 300  # longer titles are kept whole but flagged title_too_long
 

@@ -63,6 +63,17 @@ class RecordWriter:
             offsets.append(offset)
             offset += len(line)
         data = b"".join(lines)
+        try:
+            self._write(fh, data)
+        except OSError:
+            # Disk full (or any write error): take the partial lines back out, so the file ends
+            # on a whole line and the state store, which was not told, agrees with it.
+            fh.truncate(offsets[0])
+            fh.flush()
+            raise
+        return offsets
+
+    def _write(self, fh, data: bytes) -> None:
         if crashpoints.active():
             # Half the batch on disk, then stop: the torn-line case of a SIGKILL mid-write.
             fh.write(data[: len(data) // 2])
@@ -72,7 +83,6 @@ class RecordWriter:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-        return offsets
 
     def close(self) -> None:
         for fh in self._files.values():

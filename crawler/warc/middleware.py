@@ -49,7 +49,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
 from crawler import __version__ as CRAWLER_VERSION
-from crawler.run import get_run
+from crawler.run import get_run, is_disk_full, stop_for_full_disk
 from crawler.warc.index import DigestIndex, Original
 from crawler.warc.writer import WarcFileWriter
 
@@ -341,11 +341,13 @@ class WarcMiddleware:
         self._start()
         try:
             pointer = self.archive(request, response)
-        except OSError:
+        except OSError as error:
             self.crawler.stats.inc_value("warc/errors")
             logger.exception("WARC write failed for %s; closing the crawl", response.url)
             # Crawling on without an archive would produce records with no pointers.
-            if self._closing is None and self.crawler.engine is not None:
+            if is_disk_full(error):
+                stop_for_full_disk(self.crawler, error)
+            elif self._closing is None and self.crawler.engine is not None:
                 self._closing = deferred_from_coro(
                     self.crawler.engine.close_spider_async(reason="warc_write_failed")
                 )
