@@ -83,12 +83,13 @@ def _response(record: ArcWarcRecord, filename: str, payload: bytes | None) -> Ar
     h = record.http_headers
     headers = list(h.headers) if h else []
     status = int(h.get_statuscode()) if h else 0
+    encoding = get_header(headers, "Content-Encoding")
     if h is None and record.rec_headers.get_header("WARC-Profile") == NOT_MODIFIED:
-        # A 304 revisit stored without its HTTP block (see WarcMiddleware._revisit).
-        status, payload = 304, None
-    body = (
-        None if payload is None else decode_body(payload, get_header(headers, "Content-Encoding"))
-    )
+        # A 304 revisit stored without its HTTP block (see WarcMiddleware._revisit): the payload
+        # is the original's, whose own headers are not at hand; gzip shows by its magic bytes.
+        status = 304
+        encoding = "gzip" if payload and payload[:2] == b"\x1f\x8b" else None
+    body = None if payload is None else decode_body(payload, encoding)
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=status,

@@ -103,7 +103,10 @@ def records(files: list[Path]) -> list[dict]:
                         "id": h.get_header("WARC-Record-ID"),
                         "url": h.get_header("WARC-Target-URI") or "",
                         "path": urlsplit(h.get_header("WARC-Target-URI") or "").path,
-                        "status": int(http.get_statuscode()) if rec.rec_type != "request" and http and http.statusline else None,
+                        # A 304 revisit that refers to its original has no HTTP block (so replay
+                        # shows the original): its status is the profile's.
+                        "status": int(http.get_statuscode()) if rec.rec_type != "request" and http and http.statusline
+                        else 304 if h.get_header("WARC-Profile") == PROFILE_NOT_MODIFIED else None,
                         "http": http,
                         "digest": h.get_header("WARC-Payload-Digest"),
                         "profile": h.get_header("WARC-Profile"),
