@@ -106,9 +106,8 @@ class BaolonganSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.run = get_run(crawler)
-        spider.run.open(
-            spider.signature
-        )  # the lock: a second run is turned away before any request
+        # The lock: a second run is turned away before any request.
+        spider.run.open(spider.signature, full=spider.full)
         spider.portal = spider.run.editions
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.
