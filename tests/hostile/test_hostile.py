@@ -219,5 +219,8 @@ def test_case(hostile: HostileCrawl, case: Case):
 def test_retries_happened_before_giving_up(hostile: HostileCrawl):
     gave_up = [c for c in hostile.cases if RETRIED & set(c.expect["stats"])]
     assert len(gave_up) == 7
-    # Each gave up after RETRY_TIMES retries; the 5xx burst that recovered took 2.
-    assert hostile.report["retries"] == len(gave_up) * RETRY_TIMES + 2
+    # Each gave up after RETRY_TIMES retries; the 5xx burst that recovered took 2. On a loaded
+    # machine the two oversized downloads (11, 12) can be cut as a lost connection, which is
+    # retried once before the size limit is seen again: up to 2 more.
+    expected = len(gave_up) * RETRY_TIMES + 2
+    assert expected <= hostile.report["retries"] <= expected + 2
