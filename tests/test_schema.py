@@ -677,6 +677,14 @@ def test_fields_md_has_the_generated_table() -> None:
     assert text[start:end].strip() == table.strip()
 
 
+def test_readme_has_the_generated_table() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index(_BEGIN) + len(_BEGIN), text.index(_END)
+    assert text[start:end].strip() == field_table_markdown().strip(), (
+        "README.md's field table is stale: paste field_table_markdown() between the markers"
+    )
+
+
 _BEGIN = "<!-- BEGIN field_table_markdown() -->"
 _END = "<!-- END field_table_markdown() -->"
 
