@@ -119,8 +119,8 @@ class RecordPipeline:
         fetch = adapter.get("_fetch") or {}
         run_id, item_id = self.run.run_id, record["id"]
         state = self.state
-        state.add_sighting(run_id, item_id, "url", fetch["url"])
-        state.add_sighting(run_id, item_id, "edition", fetch["edition"])
+        self.run.sightings.add_sighting(run_id, item_id, "url", fetch["url"])
+        self.run.sightings.add_sighting(run_id, item_id, "edition", fetch["edition"])
         if state.written_in_run(run_id, "articles", item_id):
             self.stats.inc_value("records/already_written_this_run")
             return item
@@ -149,6 +149,11 @@ class RecordPipeline:
         listings that name an item's sections, and all the pages that link it (urls_seen,
         editions_seen), crawled — and only then is a record the same whatever order the
         responses came in, which is what lets a replay of the WARC files reproduce it."""
+        if self.run.distributed is not None and not self.run.distributed.crawl_idle():
+            # Redis mode: this worker being idle is not enough, every worker must be and the
+            # shared queue empty. A worker stopped mid-crawl keeps its records staged and
+            # writes them when it rejoins the run.
+            return
         if self.run.disk_full:
             return
         try:
@@ -163,7 +168,7 @@ class RecordPipeline:
         """Merge what the run saw of the id; None when its content is unchanged since last archived."""
         run_id, item_id = self.run.run_id, record["id"]
         fetch = record.pop("_fetch")
-        seen = self.state.sightings(run_id, item_id)
+        seen = self.run.sightings.sightings(run_id, item_id)
         previous = self.state.item(item_id)
         record["sections"] = [{"slug": s, "name": n} for s, n in sorted(seen["section"])]
         editions = {e for e, _ in seen["edition"]}
@@ -225,6 +230,13 @@ class RecordPipeline:
         assert self.writer is not None
         by_path: dict[Any, list[dict[str, Any]]] = {}
         done: list[str] = []
+        if self.run.distributed is not None:
+            # One worker writes each id per run: after a worker died, a request handed back may
+            # have been fetched by two workers, and both may hold the record.
+            mine = self.run.distributed.claim([r["id"] for r in batch])
+            done.extend(r["id"] for r in batch if r["id"] not in mine)
+            self.stats.inc_value("records/claimed_by_other_worker", len(batch) - len(mine))
+            batch = [r for r in batch if r["id"] in mine]
         for record in batch:
             finished = self._finish(record)
             done.append(record["id"])

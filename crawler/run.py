@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.distributed import get_coordinator
 from crawler.editions import Editions
 from crawler.errors import BadSettingError, OutputLockedError
 from crawler.state import StateStore
@@ -65,6 +66,9 @@ class RunContext:
     signature: str = ""
     run_id: str = ""
     state: StateStore | None = None
+    # Where sightings go: the state store, or Redis in distributed mode (crawler.distributed).
+    sightings: Any = None
+    distributed: Any = None  # crawler.distributed.Coordinator when REDIS_URL is set
     resumed: bool = False
     mode: str = "full"
     replay_run_id: str | None = None
@@ -108,6 +112,16 @@ class RunContext:
         self._take_lock()
         self.state = StateStore(self.output_dir / "state.sqlite3")
         self.signature = signature
+        self.sightings = self.state
+        if self.distributed is not None:
+            # One run id shared by all workers: the first creates it, the others (and a restarted
+            # worker) join it; refuses incremental refresh with a message.
+            self.run_id, self.resumed = self.distributed.join_run(
+                self.state, signature, utcnow_iso()
+            )
+            self.mode = "full"  # Redis mode refuses refreshes (join_run says why)
+            self.sightings = self.distributed.sightings
+            return
         unfinished = self.state.unfinished_run(signature)
         if self.replay_run_id:
             # Offline re-extraction (crawler.reextract): rebuild the archived run under its own id.
@@ -199,6 +213,7 @@ def get_run(crawler: Crawler) -> RunContext:
     run = getattr(crawler, "baolongan_run", None)
     if run is None:
         run = RunContext.from_settings(crawler.settings)
+        run.distributed = get_coordinator(crawler)  # None unless REDIS_URL is set
         crawler.baolongan_run = run
     return run
 

@@ -28,7 +28,11 @@ REFERENCE_NOW = os.environ.get("BAOLONGAN_REFERENCE_NOW", "")
 # --- Profiles --------------------------------------------------------------------------------
 # "polite" (default, for the live portal) or "loopback" (the replica only: no delays).
 CRAWL_PROFILE = os.environ.get("BAOLONGAN_CRAWL_PROFILE", "polite")
-ADDONS = {"crawler.profile.ProfileAddon": 0}
+ADDONS = {
+    "crawler.profile.ProfileAddon": 0,
+    # Redis mode (REDIS_URL below): runs after the profile, whose DOWNLOAD_DELAY it reads.
+    "crawler.distributed.DistributedAddon": 10,
+}
 
 # --- Politeness: a small provincial server ---------------------------------------------------
 CONTACT_URL = os.environ.get(
@@ -160,6 +164,23 @@ RECHECK_WINDOW_DAYS = 30
 RECHECK_BUDGET = 200
 # Listing pages to keep paging past the first page that holds only archived items.
 INCREMENTAL_OVERLAP_PAGES = 0
+
+# --- Distributed mode (crawler/distributed, docs/operating.md) -------------------------------
+# Empty: one process and nothing needs Redis. A URL (redis://host:6379/0): the scheduler queue, the
+# duplicate filter, the run id and the per-id merge sets move into Redis, shared by every worker
+# started with the same REDIS_URL and DISTRIBUTED_CRAWL; each worker keeps its own OUTPUT_DIR.
+REDIS_URL = os.environ.get("BAOLONGAN_REDIS_URL", "")
+# Workers with the same name share one crawl (Redis keys baolongan:<name>:...).
+DISTRIBUTED_CRAWL = os.environ.get("BAOLONGAN_DISTRIBUTED_CRAWL", "default")
+# Empty: host name plus a hash of OUTPUT_DIR, stable across restarts of the worker.
+DISTRIBUTED_WORKER = os.environ.get("BAOLONGAN_DISTRIBUTED_WORKER", "")
+# Requests per second to each portal host from all workers together; empty: 1 / DOWNLOAD_DELAY (no
+# shared limit when DOWNLOAD_DELAY is 0, as in the loopback profile).
+DISTRIBUTED_RATE = os.environ.get("BAOLONGAN_DISTRIBUTED_RATE", "")
+DISTRIBUTED_BURST = ""  # empty: CONCURRENT_REQUESTS_PER_DOMAIN
+# A worker silent this long is presumed dead and its requests are handed back to the queue.
+DISTRIBUTED_HEARTBEAT_S = 2.0
+DISTRIBUTED_WORKER_TIMEOUT_S = 60.0
 
 LOG_LEVEL = os.environ.get("BAOLONGAN_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False  # nothing should listen on a port during unattended runs

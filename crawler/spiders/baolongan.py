@@ -431,7 +431,7 @@ class BaolonganSpider(Spider):
             item_id = _item_id(target, self.portal)
             if item_id:
                 entry_ids.append(item_id)
-                self.run.state.add_sighting(self.run.run_id, item_id, "section", slug, name)
+                self.run.sightings.add_sighting(self.run.run_id, item_id, "section", slug, name)
             req = self._saw_link(target)
             if req:
                 yield req
@@ -476,10 +476,10 @@ class BaolonganSpider(Spider):
         item_id = _item_id(target, self.portal)
         if item_id is None:
             return None
-        self.run.state.add_sighting(self.run.run_id, item_id, "url", target)
+        self.run.sightings.add_sighting(self.run.run_id, item_id, "url", target)
         edition = self.portal.edition_of(target)
         if edition:
-            self.run.state.add_sighting(self.run.run_id, item_id, "edition", edition)
+            self.run.sightings.add_sighting(self.run.run_id, item_id, "edition", edition)
         return self._item_request(target)
 
     def _item_request(self, target: str | None, force: bool = False) -> Request | None:
