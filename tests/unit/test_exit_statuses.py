@@ -68,3 +68,6 @@ def test_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     result = crawl(tmp_path)
     assert result.returncode != EXIT_CODES["output_locked"], result.stderr[-2000:]
     assert "pid=999999" not in (out / "run.lock").read_text()
+    # Nothing listens there: robots.txt is unreadable after its retries, so the run stops
+    # without crawling past it, as "site unavailable".
+    assert result.returncode == EXIT_CODES["site_unavailable"]
