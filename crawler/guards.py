@@ -56,20 +56,18 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.misc import load_object
 from twisted.internet import error as txerror
 from w3lib.url import canonicalize_url
 
 from crawler import editions as urls
 from crawler.editions import PAGE_HOSTS
-from crawler.errors import BadSettingError
+from crawler.politeness.settings_check import refuse_alongside
 from crawler.run import get_run
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -158,19 +156,8 @@ def _is_robots(request: Request) -> bool:
     return urlsplit(request.url).path == "/robots.txt"
 
 
-def _refuse_alongside(settings: BaseSettings, theirs: str, ours: str) -> None:
-    """Scrapy's component and its guarded replacement would both act on every response."""
-    target = load_object(theirs)
-    for key, priority in settings.get_component_priority_dict_with_base(
-        "DOWNLOADER_MIDDLEWARES"
-    ).items():
-        obj = load_object(key) if isinstance(key, str) else key
-        if obj is target and priority is not None:
-            raise BadSettingError(
-                "DOWNLOADER_MIDDLEWARES",
-                f"{{{theirs!r}: {priority}}}",
-                f"{{{theirs!r}: None}} when {ours} is enabled",
-            )
+# One rule for every replacement of a Scrapy component: the original must be disabled.
+_refuse_alongside = refuse_alongside
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from tests.hostile.pages import GoodArticle, good_articles
 from tests.hostile.server import Case, HostileServer, load_cases
 from tests.support import article_records, latest_report, read_jsonl, run_crawl
 
-# The guards' wiring (crawler/guards.py docstring). Passed on the command line only while
-# crawler/settings.py does not carry it yet; then the project's own settings are what is tested.
+# The guards' wiring (crawler/guards.py docstring), which crawler/settings.py must carry.
 GUARD_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.guards.PortalHostsMiddleware": 40,
     "crawler.guards.ResponseGuardMiddleware": 540,
@@ -49,18 +47,18 @@ class HostileCrawl:
 
 
 def _wiring() -> dict[str, str]:
-    """-s values adding the guards, unless crawler/settings.py already has them."""
+    """The guards must be wired in crawler/settings.py itself: the crawl tests the project's own
+    settings, so nothing is added on the command line."""
     from crawler import settings as project
 
-    out = {}
     for name, guards in (
         ("DOWNLOADER_MIDDLEWARES", GUARD_DOWNLOADER_MIDDLEWARES),
         ("SPIDER_MIDDLEWARES", GUARD_SPIDER_MIDDLEWARES),
     ):
         current = dict(getattr(project, name, {}) or {})
-        if not all(k in current for k in guards):
-            out[name] = json.dumps({**current, **guards})
-    return out
+        missing = {k: v for k, v in guards.items() if current.get(k, "absent") != v}
+        assert not missing, f"crawler/settings.py {name} lacks the guards' wiring: {missing}"
+    return {}
 
 
 _STAT_RE = re.compile(r"^\s*'([^']+)': (-?\d+),?\}?$", re.M)
