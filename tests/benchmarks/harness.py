@@ -148,7 +148,7 @@ class Measured:
     wall: float
     cpu_user: float
     cpu_sys: float
-    peak_rss: int  # bytes: ru_maxrss of the child (the kernel's high-water mark)
+    peak_rss: int  # bytes: the child's VmHWM (the kernel's RSS high-water mark of its memory)
     returncode: int
     server_cpu: float  # CPU seconds the replica spent meanwhile
     rss_samples: list[tuple[float, int]] = field(default_factory=list)
@@ -158,16 +158,32 @@ class Measured:
         return self.cpu_user + self.cpu_sys
 
 
+def vm_hwm(pid: int) -> int:
+    """The process's peak RSS so far (VmHWM, bytes); 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def run_measured(
     cmd: list[str],
     log: Path,
     server: Server | None = None,
     stop_after: float | None = None,
     timeout: float = 7200,
-    sample_every: float = 1.0,
+    sample_every: float = 0.5,
 ) -> Measured:
-    """Run `cmd`, wait for it with wait4 (exact CPU and peak RSS of this one child), polling its
-    RSS meanwhile. `stop_after`: send SIGINT (a clean stop) after that many seconds."""
+    """Run `cmd`, wait for it with wait4 (exact CPU seconds of this one child), reading its
+    VmHWM from /proc meanwhile. `stop_after`: send SIGINT (a clean stop) after that many seconds.
+
+    Peak RSS is not wait4's ru_maxrss: Linux carries the high-water mark of the memory a
+    process had before exec into it, and subprocess starts children with vfork, so every child
+    would report at least this (parent) process's own peak RSS."""
     log.parent.mkdir(parents=True, exist_ok=True)
     server_cpu0 = server.cpu() if server else 0.0
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -175,6 +191,7 @@ def run_measured(
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         samples: list[tuple[float, int]] = []
+        hwm = [0]
         done = threading.Event()
 
         def poll() -> None:
@@ -184,6 +201,7 @@ def run_measured(
                 elapsed = time.perf_counter() - t0
                 with contextlib.suppress(psutil.Error):
                     samples.append((round(elapsed, 1), ps.memory_info().rss))
+                hwm[0] = max(hwm[0], vm_hwm(proc.pid))
                 if stop_after is not None and elapsed >= stop_after and not stopped:
                     stopped = True
                     with contextlib.suppress(ProcessLookupError):
@@ -203,7 +221,7 @@ def run_measured(
         wall=wall,
         cpu_user=usage.ru_utime,
         cpu_sys=usage.ru_stime,
-        peak_rss=usage.ru_maxrss * 1024,
+        peak_rss=max(hwm[0], max((r for _, r in samples), default=0)),
         returncode=proc.returncode,
         server_cpu=(server.cpu() - server_cpu0) if server else 0.0,
         rss_samples=samples,

@@ -910,7 +910,8 @@ def render_sizes(results: dict[str, Any], a: dict[str, Any]) -> list[str]:
                 if m["increment_exponent"] is not None
                 else ""
             )
-            + "). Peak RSS is the kernel's high-water mark (`ru_maxrss` via wait4)."
+            + "). Peak RSS: the crawl process's VmHWM (the kernel's RSS high-water mark), read "
+            "every 0.5 s until it exits."
         )
     for n, row in sorted(sz.items(), key=lambda x: int(x[0])):
         if row.get("nowarc"):
