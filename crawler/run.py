@@ -77,6 +77,7 @@ class RunContext:
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     _lock_fd: int | None = None
+    _dir_lock_fd: int | None = None
 
     def now(self) -> datetime:
         """REFERENCE_NOW when set (tests line it up with the replica), else when the run began:
@@ -140,20 +141,26 @@ class RunContext:
     def _take_lock(self) -> None:
         # flock, not a pid file: the kernel drops the lock when its holder dies, so a lock left
         # by a killed run is taken over without guessing whether a pid is still alive.
+        # Two locks: the folder itself, which cannot be deleted while it holds an archive (a
+        # deleted run.lock would otherwise let a second run in beside the first), and run.lock,
+        # which names the holder for the message.
+        dir_fd = os.open(self.output_dir, os.O_RDONLY | os.O_DIRECTORY)
         path = self.output_dir / "run.lock"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
+            fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
             os.close(fd)
+            os.close(dir_fd)
             raise OutputLockedError(
                 f"{self.output_dir} is locked by another run ({holder or 'unknown holder'}); "
                 "wait for it to finish or use another OUTPUT_DIR"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid={os.getpid()} started={utcnow_iso()}\n".encode(), 0)
-        self._lock_fd = fd
+        self._lock_fd, self._dir_lock_fd = fd, dir_fd
 
     def finish(self, status: str, resumable: bool = False) -> None:
         """Mark the run finished. A run killed before this point, or stopped cleanly with
@@ -169,6 +176,9 @@ class RunContext:
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock
             self._lock_fd = None
+        if self._dir_lock_fd is not None:
+            os.close(self._dir_lock_fd)
+            self._dir_lock_fd = None
 
 
 def is_disk_full(error: BaseException) -> bool:
