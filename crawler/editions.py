@@ -2,7 +2,7 @@
 production URLs map onto the hosts we actually fetch from (the live portal, a mirror or the replica).
 
 Fetched URLs are in *fetch form* (the configured `EDITION_URL_VI/EN`); every URL written into a content
-field is in *production form* (record.md). This module is the only place that knows both.
+field is in *production form* (docs/contract.md). This module is the only place that knows both.
 """
 
 from __future__ import annotations

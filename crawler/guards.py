@@ -3,9 +3,9 @@
 Scrapy loses some bad responses without a trace: an IgnoreRequest raised by a middleware (gzip bomb,
 too many redirects) reaches no errback of an article request and is never logged above DEBUG; a
 redirect back to a URL already seen dies in the dupefilter; offsite redirects are followed because
-the spider sets no `allowed_domains` (and Scrapy follows them from start URLs anyway, pitfalls.md);
+the spider sets no `allowed_domains` (and Scrapy follows them from start URLs anyway, docs/pitfalls.md);
 lxml turns NUL bytes into U+FFFD (the schema then rejects the record), drops everything after
-content nested 2,048 deep (255 without huge_tree; pitfalls.md), and lets an <h1> closed by </h2>
+content nested 2,048 deep (255 without huge_tree; docs/pitfalls.md), and lets an <h1> closed by </h2>
 swallow the article. Every outcome here is a stats key and a log line naming the URL and a reason
 code, and none of them stops the crawl:
 
@@ -231,7 +231,7 @@ def has_visible_text(body: bytes) -> bool:
 # A heading, its content (no other heading tag inside), and its end tag. HTML5 parsers (browsers)
 # close an open <h1> at </h2> (any heading end tag closes any heading); libxml2 ignores the
 # mismatched end tag and nests the rest of the page in the heading, so "the title" becomes the
-# whole article (pitfalls.md).
+# whole article (docs/pitfalls.md).
 _HEADING_RE = re.compile(
     rb"<h([1-6])\b[^>]*>(?:(?!</?h[1-6]\b).){0,4000}?(</h([1-6])\s*>)", re.S | re.I
 )

@@ -1,4 +1,4 @@
-"""The `latest` view of a run (record.md): one row per id — its newest version — with tombstones
+"""The `latest` view of a run (docs/contract.md): one row per id — its newest version — with tombstones
 applied (gone items left out), i.e. "the site now" for data teams.
 
 Rows are copied byte for byte from the article files where they were written (the state store keeps

@@ -1,7 +1,7 @@
 """Item pipelines: thin wiring between the spider's extracted records and the writer.
 
 Order (priorities leave gaps for later stages):
-  100 NormalizePipeline  text rules of record.md on every string; counts changes and extraction strategies
+  100 NormalizePipeline  text rules of docs/contract.md on every string; counts changes and extraction strategies
   500 RecordPipeline     stages records in the state store until the crawl is idle (every listing naming
                          their sections and every page linking them crawled), merges what the run
                          saw of each id, versions, validates, writes

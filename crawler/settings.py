@@ -59,7 +59,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # --- Output ----------------------------------------------------------------------------------
 # Scrapy's FEEDS lose buffered items on SIGKILL and overwrite batch files on resume
-# (pitfalls.md), so records are written by crawler.writer through the pipeline below.
+# (docs/pitfalls.md), so records are written by crawler.writer through the pipeline below.
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,

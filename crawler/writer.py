@@ -1,7 +1,7 @@
 """The one component that writes JSON Lines.
 
 Why not Scrapy's FEEDS: a SIGKILL loses the feed's buffered items and a resumed crawl overwrites
-numbered batch files (pitfalls.md). Protocol here: append a batch of lines, flush and fsync, and only
+numbered batch files (docs/pitfalls.md). Protocol here: append a batch of lines, flush and fsync, and only
 then commit the batch's state rows (crawler.pipelines.RecordPipeline). On start, `reconcile()` cuts a
 torn last line and reports every complete line, so lines written but not committed are committed.
 
@@ -9,7 +9,7 @@ Layout under OUTPUT_DIR (globbable, one file per run and edition):
     records/articles/<run_id>/<edition>.jsonl     articles and albums (type tells them apart)
     records/tombstones/<run_id>.jsonl
     records/rejected/<run_id>.jsonl
-    records/latest/<run_id>.jsonl                 the site as of this run (record.md "latest" view)
+    records/latest/<run_id>.jsonl                 the site as of this run (docs/contract.md "latest" view)
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def test_seeds_vary_what_site_md_marks_unknown():
     assert len({tuple(s.name for s in c.sections["vi"]) for c in cfgs}) >= 3
     assert len({c.page_size for c in cfgs}) >= 3
     assert {c.slugless for c in cfgs} == {"resolve", "strict"}
-    for c in cfgs:  # the site.md sections are always there
+    for c in cfgs:  # the docs/site.md sections are always there
         slugs = {s.slug for s in c.sections["vi"]}
         assert {"thoi-su-chinh-tri/long-an", "kinh-te/nong-nghiep", "doi-song-xa-hoi",
                 "quoc-phong/thong-tin-quoc-phong", "kinh-te", "quoc-phong"} <= slugs  # fmt: skip

@@ -61,7 +61,7 @@ return {token, data}
 """
 
 # Duplicate filter and push in one step: a fingerprint is never marked seen without its request
-# being queued (Scrapy's JOBDIR loses exactly those on a kill, pitfalls.md).
+# being queued (Scrapy's JOBDIR loses exactly those on a kill, docs/pitfalls.md).
 PUSH = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[4], ARGV[1]) == 0 then return 0 end
 local seq = redis.call('INCR', KEYS[5])

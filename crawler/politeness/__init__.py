@@ -1,6 +1,6 @@
 """Politeness towards a small provincial news server: robots.txt, Crawl-delay, back-off.
 
-Scrapy 2.19 gaps this package closes (pitfalls.md; Scrapy issue #3849):
+Scrapy 2.19 gaps this package closes (docs/pitfalls.md; Scrapy issue #3849):
 
 - robots.txt answering 5xx or unreachable: Scrapy crawls as if allowed (fails open).
   `RobotsMiddleware` retries with back-off, then closes the crawl as "site_unavailable".

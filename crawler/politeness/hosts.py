@@ -6,7 +6,7 @@ slot key is the host name, see `Downloader.get_slot_key`):
 - a *floor*: the smallest delay between two request starts that the host may see. It is the
   larger of the robots.txt Crawl-delay (set by `RobotsMiddleware`) and a temporary *busy delay*
   (raised on 429/503, decayed on later good answers). Scrapy parses Crawl-delay but never acts on
-  it, and never slows down on 429/503 (Scrapy issue #3849, pitfalls.md); the floor is how we do.
+  it, and never slows down on 429/503 (Scrapy issue #3849, docs/pitfalls.md); the floor is how we do.
 - a *pause*: a Retry-After on a 429/503 holds every request to that host until it expires.
 
 Scrapy's downloader spaces request starts by `slot.delay`, randomised by `slot.jitter` (±50 % by

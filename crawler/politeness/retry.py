@@ -1,7 +1,7 @@
 """Retries that wait: exponential back-off with jitter, and Retry-After.
 
 Scrapy's RetryMiddleware re-schedules a failed request at once and ignores Retry-After (Scrapy
-issue #3849; pitfalls.md: "retries have no backoff"). On a small server that answered 429/503
+issue #3849; docs/pitfalls.md: "retries have no backoff"). On a small server that answered 429/503
 because it is overloaded, immediate retries make it worse. This subclass keeps Scrapy's retry
 accounting (`retry/count`, `retry/reason_count/...`, RETRY_TIMES, `dont_retry`, `max_retry_times`)
 and adds the timing:

@@ -1,7 +1,7 @@
 """robots.txt per RFC 9309, failing closed; replaces Scrapy's RobotsTxtMiddleware.
 
 Why not Scrapy's: when robots.txt answers 5xx or cannot be fetched, Scrapy's middleware logs the
-error and then crawls as if everything were allowed (pitfalls.md: "fails open"), and it never acts
+error and then crawls as if everything were allowed (docs/pitfalls.md: "fails open"), and it never acts
 on Crawl-delay (Scrapy issue #3849). RFC 9309 section 2.3.1:
 
 - 2xx: parse and obey (Scrapy's ROBOTSTXT_PARSER, Protego by default);

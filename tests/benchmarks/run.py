@@ -67,7 +67,7 @@ QUICK = {
 SEED = 1
 NEW_PER_EPOCH = 12  # tests.replica: each epoch adds 12 articles, edits 6, deletes 4
 
-# Real site (shared/site.md): article ids from ~5,900 (2015) to ~197,500 (mid-2025).
+# Real site (docs/site.md): article ids from ~5,900 (2015) to ~197,500 (mid-2025).
 REAL_ARTICLE_IDS = 200_000
 REAL_LISTING_PAGE_SIZE = 15
 REAL_IMAGES_PER_ARTICLE = (2.0, 3.0)
@@ -993,7 +993,7 @@ def render_estimate(e: dict[str, Any], pol: dict[str, Any]) -> list[str]:
         "per minute, one host at a time. Assumptions:",
         "",
         f"- {r['articles']:,} article pages: ids run from ~5,900 (2015) to ~197,500 (mid-2025) "
-        "(shared/site.md), one request each; missing ids, albums and the 301s of retitled "
+        "(docs/site.md), one request each; missing ids, albums and the 301s of retitled "
         "articles are taken to roughly cancel out.",
         f"- {r['listing_pages']:,} listing pages: each article listed in its section and its "
         f"parent section at {REAL_LISTING_PAGE_SIZE} per page (the replica measured "

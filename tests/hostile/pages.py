@@ -1,6 +1,6 @@
 """Markup of the hostile corpus's portal: page chrome, article pages, listings, good articles.
 
-Modelled on the markup seen on real pages (../shared/site.md, the replica's "fck" template): date
+Modelled on the markup seen on real pages (docs/site.md, the replica's "fck" template): date
 `DD/MM/YYYY - HH:MM` in `span.pubdate`, `h1.title-detail`, lead in `div.fontd.fw600.justify`, body in
 `div.content-fck.slider-jsgallery`, image block form A, byline as a right-aligned bold paragraph.
 Never imports the crawler: expectations must not come from the code under test.

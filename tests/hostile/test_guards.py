@@ -106,7 +106,7 @@ def test_deep_nesting_is_unwrapped_and_the_content_survives():
         + b"<p>AFTER</p></body></html>"
     )
     text = lxml.html.document_fromstring(deep).text_content()
-    assert "DEEP TEXT" not in text and "AFTER" not in text  # the trap (pitfalls.md)
+    assert "DEEP TEXT" not in text and "AFTER" not in text  # the trap (docs/pitfalls.md)
     flat, deepest = flatten_deep_nesting(deep, 200)
     assert deepest > 5000
     text = lxml.html.document_fromstring(flat).text_content()

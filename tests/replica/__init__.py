@@ -2,7 +2,7 @@
 
 It is a site, not a fixture of the crawler: it never imports `crawler`, and its truth file comes from
 its own data model (what it meant to publish), never from parsing its own HTML. Everything
-`../../shared/site.md` marks unknown varies with the seed (chrome template per edition, class names,
+`docs/site.md` marks unknown varies with the seed (chrome template per edition, class names,
 where title/date/lead sit, meta tags / JSON-LD / canonical present or absent, English section slugs
 and names, one extra Vietnamese section, album section slug, listing link style, pagination style,
 page size, wrong-slug behaviour).

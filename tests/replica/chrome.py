@@ -1,6 +1,6 @@
 """Page chrome: three templates of the same CMS, chosen per seed and edition.
 
-What varies between templates (the parts site.md marks unknown):
+What varies between templates (the parts docs/site.md marks unknown):
 
 =============  ===========================  ===============================  ==============================
                fck                          classic                          modern

@@ -49,7 +49,7 @@ BREAKABLE = ("title", "kicker", "lead", "published", "byline", "body", "images",
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Per-seed site configuration (everything site.md marks unknown)
+# Per-seed site configuration (everything docs/site.md marks unknown)
 
 
 @dataclass(frozen=True)
