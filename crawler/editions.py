@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -64,9 +65,87 @@ def section_slug(url: str) -> str | None:
     return path.strip("/") if SECTION_RE.match(path) else None
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Who a web URL names: scheme, host (lower case, no trailing dot, IDNA/ASCII) and port (the
+    scheme's default when none is written)."""
+
+    scheme: str
+    host: str
+    port: int
+
+
+def _normal_host(host: str | None) -> str | None:
+    # `.hostname` already lower-cases; a trailing dot names the same host (DNS root).
+    host = (host or "").rstrip(".")
+    if not host:
+        return None
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+
+
+def _parts(url: str):
+    """urlsplit plus its port, or None when the authority is unusable: userinfo (`a:b@host`,
+    which string splitting mistook for host `a`), a port that is not a number or out of range,
+    a backslash (browsers read it as a slash)."""
+    parts = urlsplit(url.strip())
+    if "@" in parts.netloc or "\\" in parts.netloc:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return parts, port
+
+
+def authority(url: str) -> Authority | None:
+    """The authority of an absolute http(s) URL, parsed by the standard parser; None for other
+    schemes, relative URLs, userinfo or a bad port."""
+    parsed = _parts(url)
+    if parsed is None:
+        return None
+    parts, port = parsed
+    scheme = parts.scheme.lower()
+    host = _normal_host(parts.hostname)
+    if scheme not in DEFAULT_PORTS or host is None:
+        return None
+    return Authority(scheme, host, port if port is not None else DEFAULT_PORTS[scheme])
+
+
+def host_of(url: str) -> str | None:
+    """The host an http(s) or protocol-relative (`//host/...`) URL names, normalised (lower case,
+    no trailing dot, IDNA); None for other schemes, no host, userinfo or a bad port. Use it
+    instead of `netloc.split(":")[0]`, which reads `http://baolongan.vn:1@evil/` as baolongan.vn."""
+    parsed = _parts(url)
+    if parsed is None:
+        return None
+    parts, _port = parsed
+    if parts.scheme and parts.scheme.lower() not in DEFAULT_PORTS:
+        return None
+    return _normal_host(parts.hostname)
+
+
+def is_production_authority(auth: Authority | None) -> bool:
+    """A production host of the portal on its scheme's default port."""
+    return (
+        auth is not None
+        and (auth.host in PAGE_HOSTS or auth.host in IMAGE_HOSTS)
+        and auth.port == DEFAULT_PORTS[auth.scheme]
+    )
+
+
 @dataclass(frozen=True)
 class Editions:
-    """Maps between production hosts and the configured fetch hosts of both editions."""
+    """Maps between production hosts and the configured fetch hosts of both editions.
+
+    A URL is the portal's when it is http(s) and names, without userinfo, either a configured
+    fetch host on its port or a production host on the default port; anything else (another
+    port, `user@`, another scheme) is not, whatever its host name says."""
 
     vi_base: str = PRODUCTION["vi"]
     en_base: str = PRODUCTION["en"]
@@ -74,50 +153,96 @@ class Editions:
     def base(self, edition: str) -> str:
         return self.vi_base if edition == "vi" else self.en_base
 
-    def _fetch_netlocs(self) -> dict[str, str]:
-        return {urlsplit(self.vi_base).netloc: "vi", urlsplit(self.en_base).netloc: "en"}
+    @cached_property
+    def _fetch_authorities(self) -> dict[tuple[str, int], str]:
+        out = {}
+        for edition, base in (("vi", self.vi_base), ("en", self.en_base)):
+            auth = authority(base)
+            if auth is None:
+                continue
+            out[(auth.host, auth.port)] = edition
+            if auth.port == DEFAULT_PORTS[auth.scheme]:
+                # No port configured: http and https links to the host are the same site.
+                for port in DEFAULT_PORTS.values():
+                    out[(auth.host, port)] = edition
+        return out
+
+    @property
+    def mirrored(self) -> bool:
+        """True when the fetch hosts are not the production ones (a mirror, the replica, or
+        production names on another port): production hosts must then never be contacted."""
+        return not any(is_production_authority(authority(b)) for b in (self.vi_base, self.en_base))
+
+    def fetch_edition(self, url: str) -> str | None:
+        """Edition whose configured fetch host (and port) serves `url`, else None."""
+        auth = authority(url)
+        return None if auth is None else self._fetch_authorities.get((auth.host, auth.port))
+
+    def production_host(self, url: str) -> str | None:
+        """The production host `url` names on its default port (`baolongan.vn`, an image host),
+        else None (`baolongan.vn:8080`, `x@baolongan.vn` and other hosts are not production)."""
+        auth = authority(url)
+        return auth.host if is_production_authority(auth) else None
+
+    def authority_problem(self, url: str) -> str | None:
+        """Why a URL that names a portal host by name is still not the portal's (userinfo,
+        another port, a bad port), for skip details; None when it is the portal's or names
+        another host altogether."""
+        if self.is_portal(url):
+            return None
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in DEFAULT_PORTS:
+            return None
+        names = {*PAGE_HOSTS, *IMAGE_HOSTS, *(h for h, _ in self._fetch_authorities)}
+        netloc = parts.netloc.lower()
+        if "@" in netloc:
+            return f"userinfo in the authority {parts.netloc!r}"
+        host = _normal_host(parts.hostname)
+        if host not in names:
+            return None
+        try:
+            port = parts.port
+        except ValueError:
+            return f"bad port in {parts.netloc!r}"
+        return f"port {port} is not the portal's for {host}"
 
     def edition_of(self, url: str) -> str | None:
         """Edition of the host serving `url` (fetch or production form); None for other hosts.
         Image hosts are not editions."""
-        netloc = urlsplit(url).netloc.lower()
-        fetch = self._fetch_netlocs()
-        if netloc in fetch:
-            return fetch[netloc]
-        host = netloc.split(":")[0]
-        if host in IMAGE_HOSTS and _is_image_path(urlsplit(url).path):
+        edition = self.fetch_edition(url)
+        if edition is not None:
+            return edition
+        host = self.production_host(url)
+        if host is None or (host in IMAGE_HOSTS and _is_image_path(urlsplit(url).path)):
             return None
         return PAGE_HOSTS.get(host)
 
     def is_portal(self, url: str) -> bool:
-        netloc = urlsplit(url).netloc.lower()
-        return netloc in self._fetch_netlocs() or netloc.split(":")[0] in {
-            *PAGE_HOSTS,
-            *IMAGE_HOSTS,
-        }
+        return self.fetch_edition(url) is not None or self.production_host(url) is not None
 
     def to_fetch(self, url: str) -> str | None:
-        """Production (any scheme, www or not) or fetch-form URL -> the URL to request; None if offsite."""
-        parts = urlsplit(safe_url_string(url.strip()))
-        netloc = parts.netloc.lower()
-        if netloc in self._fetch_netlocs():
-            base = self.base(self._fetch_netlocs()[netloc])
+        """Production (http or https, www or not) or fetch-form URL -> the URL to request; None
+        if not the portal's (another host or port, userinfo, another scheme)."""
+        try:
+            url = safe_url_string(url.strip())
+        except ValueError:  # w3lib refuses a port out of range: not a URL we may fetch
+            return None
+        parts = urlsplit(url)
+        edition = self.fetch_edition(url)
+        if edition is not None:
+            base = self.base(edition)
         else:
-            host = netloc.split(":")[0]
-            if host in IMAGE_HOSTS:
-                base = self.vi_base
-            elif host in PAGE_HOSTS:
-                base = self.base(PAGE_HOSTS[host])
-            else:
+            host = self.production_host(url)
+            if host is None:
                 return None
+            base = self.vi_base if host in IMAGE_HOSTS else self.base(PAGE_HOSTS[host])
         b = urlsplit(base)
         return urlunsplit((b.scheme, b.netloc, parts.path or "/", parts.query, ""))
 
     def to_production(self, url: str) -> str:
         """Fetch-form URL -> production form; production and foreign URLs are returned unchanged."""
         parts = urlsplit(url)
-        fetch = self._fetch_netlocs()
-        edition = fetch.get(parts.netloc.lower())
+        edition = self.fetch_edition(url)
         if edition is None:
             return url
         if parts.path.startswith("/image/"):

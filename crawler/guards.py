@@ -11,7 +11,7 @@ code, and none of them stops the crawl:
 
 - skips, `skipped/<reason>` (logged "skipped <url>: <reason> (<detail>)"): `too_large`, `gzip_bomb`,
   `bad_encoding`, `redirect_loop`, `too_many_redirects`, `offsite_redirect`, `offsite_request`,
-  `redirect_not_article`, `timeout`, `data_loss`, `connection_error`, `dns_error`,
+  `bad_authority`, `redirect_not_article`, `timeout`, `data_loss`, `connection_error`, `dns_error`,
   `download_error`, `http_4xx`, `http_5xx` (after retries), `empty_body`, `not_html`, `blank_page`,
   `script_only`, `extract_error`;
 - records kept with a reason added to `quality_issues` (counted `quality/<reason>` by
@@ -60,7 +60,6 @@ from twisted.internet import error as txerror
 from w3lib.url import canonicalize_url
 
 from crawler import editions as urls
-from crawler.editions import PAGE_HOSTS
 from crawler.politeness.settings_check import refuse_alongside
 from crawler.run import get_run
 
@@ -105,11 +104,9 @@ class Guards:
         settings = crawler.settings
         self.max_depth = settings.getint("GUARD_MAX_DEPTH", DEFAULT_MAX_DEPTH)
         self.title_max = settings.getint("GUARD_TITLE_MAX", DEFAULT_TITLE_MAX)
-        bases = (self.portal.vi_base, self.portal.en_base)
-        fetch_hosts = {urlsplit(b).hostname for b in bases}
-        self.fetch_netlocs = {urlsplit(b).netloc.lower() for b in bases}
-        # Crawling a mirror or the replica: production hosts must never be contacted.
-        self.mirrored = not (fetch_hosts & set(PAGE_HOSTS))
+        # Crawling a mirror or the replica (or production names on another port): production
+        # hosts must never be contacted.
+        self.mirrored = self.portal.mirrored
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> Guards:
@@ -121,7 +118,7 @@ class Guards:
 
     def fetchable(self, url: str) -> bool:
         """True when `url` is on a host this crawl may contact."""
-        if urlsplit(url).netloc.lower() in self.fetch_netlocs:
+        if self.portal.fetch_edition(url) is not None:
             return True
         return not self.mirrored and self.portal.is_portal(url)
 
@@ -133,6 +130,15 @@ class Guards:
         if self.portal.is_portal(url):
             return self.portal.to_fetch(url)
         return None
+
+    def refuse(self, url: str, target: str, offsite_reason: str, detail: str) -> GuardSkip:
+        """Skip `url`, whose request or redirect goes to `target` outside the portal:
+        `bad_authority` when `target` names a portal host but is not the portal's (userinfo,
+        another port), else `offsite_reason`."""
+        problem = self.portal.authority_problem(target)
+        if problem is not None:
+            return self.skip(url, "bad_authority", f"{detail}: {problem}")
+        return self.skip(url, offsite_reason, detail)
 
     def skip(self, url: str, reason: str, detail: str = "") -> GuardSkip:
         self.stats.inc_value(f"skipped/{reason}")
@@ -372,7 +378,9 @@ class PortalHostsMiddleware:
         if self.guards.fetchable(request.url):
             return None
         reason = "offsite_redirect" if request.meta.get("redirect_urls") else "offsite_request"
-        raise self.guards.skip(request.url, reason, f"host {urlsplit(request.url).netloc}")
+        raise self.guards.refuse(
+            request.url, request.url, reason, f"host {urlsplit(request.url).netloc}"
+        )
 
 
 # Download errors after RetryMiddleware gave up, by reason code (first match wins).
@@ -520,7 +528,9 @@ class _RedirectGuard:
         guards = self.guards
         target = guards.redirect_target(redirected.url)
         if target is None:
-            raise guards.skip(request.url, "offsite_redirect", f"{reason} to {redirected.url}")
+            raise guards.refuse(
+                request.url, redirected.url, "offsite_redirect", f"{reason} to {redirected.url}"
+            )
         if target != redirected.url:
             # Crawling a mirror: a redirect to the production host goes to the mirror instead.
             guards.stats.inc_value("guards/redirect_to_mirror")
