@@ -13,15 +13,9 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.editions import ALBUM_RE, Editions, album_id, article_id
-from crawler.pages.article import (
-    ArticlePage,
-    _caption_of,
-    _img_src,
-    _position,
-    find_published,
-    find_title,
-    load,
-)
+from crawler.pages.article import Anchors, ArticlePage, locate_header
+from crawler.pages.article.images import caption_of, image_position, img_src
+from crawler.pages.article.page import FAR, load
 from crawler.pages.common import (
     Element,
     Extraction,
@@ -51,28 +45,27 @@ def parse_album(html: str, url: str, editions: Editions) -> Extraction:
     """Raw record fields of a photo-album page. `url` is the URL it was fetched from."""
     pg = load(html, url, editions)
     alb = album_id(url)
-    pg.container = _photo_container(pg)
-    pg.strategies["body"] = "most-images" if pg.container is not None else "none"
-    title = find_title(pg)
-    published = find_published(pg)
-    description = _description(pg)
+    container = _photo_container(pg)
+    pg.strategies["body"] = "most-images" if container is not None else "none"
+    at, found = locate_header(pg, Anchors(container=container))
+    description = _description(pg, at)
     lead, note = _split_note(description)
     if description is None:
         pg.issues.append("no_lead")
-    photos = _photos(pg)
+    photos = _photos(pg, at)
     if not photos:
         pg.issues.append("no_photos")
     fields = {
         "album_id": alb,
         "canonical_url": _canonical(pg, alb),
         "kicker": None,
-        "title": title,
+        "title": found["title"].value or None,
         "lead": lead,
         "body_text": None,
         "body_html": None,
         "images": photos,
         "byline_raw": note,
-        "published_raw": published,
+        "published_raw": found["published_raw"].value,
         "links": [],
     }
     if note:
@@ -89,7 +82,7 @@ def _photo_container(pg: ArticlePage) -> Element | None:
     scores: dict[Element, int] = {}
     regions = PageRegions()
     for img in pg.root.iter("img"):
-        if _linked_elsewhere(img, pg) or not _img_src(img) or regions.in_chrome(img):
+        if _linked_elsewhere(img, pg) or not img_src(img) or regions.in_chrome(img):
             continue  # thumbnails of other albums, the site logo in the header
         node = img.getparent()
         for _ in range(4):
@@ -113,7 +106,7 @@ _THUMB_HINT_RE = re.compile(r"thumb|carousel-?nav|slick-?dots|pager|owl-?dots")
 def _linked_elsewhere(img: Element, pg: ArticlePage) -> bool:
     """Not an album photo: a thumbnail (navigation strip, `/thumbnail/` path) or an image linking
     to another album or article (an "other albums" strip)."""
-    if "/thumbnail/" in (_img_src(img) or ""):
+    if "/thumbnail/" in (img_src(img) or ""):
         return True
     for anc in img.iterancestors():
         if anc.tag in ("body", "html"):
@@ -133,10 +126,9 @@ def _linked_elsewhere(img: Element, pg: ArticlePage) -> bool:
     return False
 
 
-def _description(pg: ArticlePage) -> str | None:
-    el, strategy = _description_el(pg)
+def _description(pg: ArticlePage, at: Anchors) -> str | None:
+    el, strategy = _description_el(pg, at)
     if el is not None:
-        pg.lead_el = el
         pg.strategies["lead"] = strategy
         return block_text(el)
     v = collapse(pg.meta.get("og:description", "description"))
@@ -147,25 +139,21 @@ def _description(pg: ArticlePage) -> str | None:
     return None
 
 
-def _description_el(pg: ArticlePage) -> tuple[Element | None, str]:
-    after = (
-        pg.idx(pg.title_el) + len(list(pg.title_el.iterdescendants()))
-        if pg.title_el is not None
-        else -1
-    )
-    limit = _first_photo_at(pg)
+def _description_el(pg: ArticlePage, at: Anchors) -> tuple[Element | None, str]:
+    after = pg.end(at.title) if at.title is not None else -1
+    limit = _first_photo_at(pg, at.container)
     for el in pg.classed():
         h = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if not _DESC_HINT_RE.search(h):
             continue
-        at = pg.idx(el)
-        if not after < at <= limit or el.find(".//img") is not None:
+        pos = pg.idx(el)
+        if not after < pos <= limit or el.find(".//img") is not None:
             continue
-        if len(block_text(el)) >= 10 and not pg.regions.in_chrome(el):
+        if len(block_text(el)) >= 10 and not at.regions.in_chrome(el):
             return el, "class-description"
     for el in pg.root.iter("p", "div", "h2", "h3", "span", "em", "strong"):
-        at = pg.idx(el)
-        if at <= after or at >= limit:
+        pos = pg.idx(el)
+        if pos <= after or pos >= limit:
             continue
         if (
             el.find(".//p") is not None
@@ -174,20 +162,20 @@ def _description_el(pg: ArticlePage) -> tuple[Element | None, str]:
         ):
             continue
         text = block_text(el)
-        if len(text) < 30 or pg.regions.in_chrome(el) or el.find(".//a") is not None:
+        if len(text) < 30 or at.regions.in_chrome(el) or el.find(".//a") is not None:
             continue
-        if el is pg.date_el or (pg.date_el is not None and pg.date_el in el.iterdescendants()):
+        if el is at.date or (at.date is not None and at.date in el.iterdescendants()):
             continue
         return el, "after-title"
     return None, ""
 
 
-def _first_photo_at(pg: ArticlePage) -> int:
-    if pg.container is None:
-        return 10**9
-    for img in pg.container.iter("img"):
+def _first_photo_at(pg: ArticlePage, container: Element | None) -> int:
+    if container is None:
+        return FAR
+    for img in container.iter("img"):
         return pg.idx(img)
-    return pg.idx(pg.container)
+    return pg.idx(container)
 
 
 def _split_note(description: str | None) -> tuple[str | None, str | None]:
@@ -200,26 +188,27 @@ def _split_note(description: str | None) -> tuple[str | None, str | None]:
     return collapse(description[: m.start()]) or None, collapse(m.group(1))
 
 
-def _photos(pg: ArticlePage) -> list[dict]:
-    c = pg.container
+def _photos(pg: ArticlePage, at: Anchors) -> list[dict]:
+    c = at.container
     if c is None:
         return []
+    caption_blocks: set[Element] = set()
     out: list[dict] = []
     seen: set[str] = set()
     for img in c.iter("img"):
-        src = _img_src(img)
+        src = img_src(img)
         if not src or _linked_elsewhere(img, pg):
             continue
         url = absolute_url(src, pg.url, pg.editions)
         if url in seen:  # a thumbnail strip repeating the slider
             continue
         seen.add(url)
-        cap = _caption_of(img, c, pg.caption_blocks)
+        cap = caption_of(img, c, caption_blocks)
         if cap is None:
             cap = _item_caption(img, c)
         text = block_text(cap) if cap is not None else ""
         out.append(
-            {"url": url, "position": _position(img, c, len(out)), "caption_raw": text or None}
+            {"url": url, "position": image_position(img, c, len(out)), "caption_raw": text or None}
         )
     return out
 

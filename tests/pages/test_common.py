@@ -7,7 +7,8 @@ import pytest
 from lxml import etree
 
 from crawler.editions import Editions
-from crawler.pages.article import _serialize_each, _serialize_top_level, bold_only, url_slug
+from crawler.pages.article.page import bold_only, url_slug
+from crawler.pages.article.serialize import _serialize_each, _serialize_top_level
 from crawler.pages.common import (
     absolute_url,
     block_text,

@@ -1,0 +1,81 @@
+"""Article pages (`/<slug>-a<ID>.html`) on both editions: raw field values from one parse.
+
+The portal's page chrome is unknown (docs/site.md), so every field is found by ordered rules and
+the one that won is named in `Extraction.strategies[field]`. One module per field family, read in
+the page's reading order; each rule gets the elements located before it (`Anchors`) as an
+argument and returns a `Found` (value, rule name, element):
+
+    container.py  the body container          title.py      the title
+    published.py  the date as shown           kicker.py     the line above the title
+    lead.py       the sapo                    byline.py     the author line
+    canonical.py  the canonical URL           body.py       the body cut out of its container
+    images.py     images and captions         links.py      body links to other articles
+    serialize.py  body_html and body_text     page.py       the parsed page, Anchors, Found
+
+Album pages (crawler/pages/album.py) reuse the public helpers of these modules.
+"""
+
+from __future__ import annotations
+
+from crawler.editions import Editions, article_id
+from crawler.pages.article.body import cut_body
+from crawler.pages.article.byline import find_byline
+from crawler.pages.article.canonical import find_canonical
+from crawler.pages.article.container import find_container
+from crawler.pages.article.images import body_images
+from crawler.pages.article.kicker import find_kicker
+from crawler.pages.article.lead import find_lead
+from crawler.pages.article.links import body_link_urls, body_links
+from crawler.pages.article.page import Anchors, ArticlePage, Found, load
+from crawler.pages.article.published import find_published
+from crawler.pages.article.serialize import body_html, body_text
+from crawler.pages.article.title import find_title
+from crawler.pages.common import Extraction
+
+__all__ = ["Anchors", "ArticlePage", "Found", "locate_header", "parse_article"]
+
+
+def parse_article(html: str, url: str, editions: Editions) -> Extraction:
+    """Raw record fields of an article page. `url` is the URL it was fetched from."""
+    pg = load(html, url, editions)
+    aid = article_id(url)
+    container = find_container(pg)
+    pg.strategies["body"] = container.strategy
+    at, found = locate_header(pg, Anchors(container=container.el))
+    kicker = pg.record("kicker", find_kicker(pg, at))
+    lead = pg.record("lead", find_lead(pg, at.with_(kicker=kicker.el)), missing="no_lead")
+    at = at.with_(kicker=kicker.el, lead=lead.el)
+    byline = pg.record("byline_raw", find_byline(pg, at), missing="no_byline")
+    at = at.with_(byline=byline.el)
+    canonical = pg.record("canonical_url", find_canonical(pg, aid, at.title))
+    body = cut_body(pg, at)
+    images, image_blocks = body_images(pg, body)
+    links, link_urls = body_links(pg, body, aid), body_link_urls(pg, body, aid)
+    html_out = body_html(pg, body)  # rewrites the tree: after everything that reads links
+    text_out = body_text(body, image_blocks)
+    if not text_out and not images:
+        pg.issues.append("no_body")
+    fields = {
+        "article_id": aid,
+        "canonical_url": canonical.value,
+        "kicker": kicker.value,
+        "title": found["title"].value or None,
+        "lead": lead.value,
+        "body_text": text_out,
+        "body_html": html_out,
+        "images": images,
+        "byline_raw": byline.value,
+        "published_raw": found["published_raw"].value,
+        "links": links,
+        "link_urls": link_urls,
+    }
+    return Extraction(fields=fields, strategies=pg.strategies, issues=pg.issues)
+
+
+def locate_header(pg: ArticlePage, at: Anchors) -> tuple[Anchors, dict[str, Found]]:
+    """Title then date, shared by article and album pages: the anchors with both set, and what
+    was found for each (logged in the page's strategies, `no_title` / `no_date` when missing)."""
+    title = pg.record("title", find_title(pg, at.container), missing="no_title")
+    at = at.with_(title=title.el, regions=pg.regions_for(title.el, at.container))
+    published = pg.record("published_raw", find_published(pg, at), missing="no_date")
+    return at.with_(date=published.el), {"title": title, "published_raw": published}

@@ -1,0 +1,167 @@
+"""The body cut out of its container: header parts, lead, byline, share and useful-links blocks,
+related boxes and other chrome inside the container dropped (in place: the page is parsed for this
+one extraction)."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.pages.article.page import Anchors, ArticlePage
+from crawler.pages.common import Element, collapse, drop_tree, hints, text_of
+
+__all__ = ["cut_body", "is_end_block"]
+
+# Blocks that end the article (reading order 8 and 9 in docs/site.md) when found in the container.
+_END_LABEL_RE = re.compile(
+    r"^(?:chia sẻ(?: bài viết)?|share(?: this)?(?: article| post)?|liên kết hữu ích|useful links?"
+    r"|links?)\s*:?$",
+    re.I,
+)
+_END_LABEL_PREFIX_RE = re.compile(r"^(?:chia sẻ bài viết|liên kết hữu ích|useful links?)\b", re.I)
+_SHARE_HINT_RE = re.compile(r"(?<![a-z])(?:share|sharing|social)")
+_END_START_RE = re.compile(r"^\s*(?:chia|share|liên|useful|links?)", re.I)
+
+
+def is_end_block(el: Element) -> bool:
+    """Share block / useful-links block: the article ends here."""
+    first = ""
+    for t in el.itertext():
+        if t.strip():
+            first = t
+            break
+    if not first:
+        return bool(_SHARE_HINT_RE.search(hints(el)))
+    if not _END_START_RE.match(first):
+        return False  # cheap exit: most blocks start with ordinary text
+    text = collapse(text_of(el))
+    if _END_LABEL_PREFIX_RE.match(text[:60]):
+        return True
+    return bool(_END_LABEL_RE.match(collapse(first))) and (el.tag != "p" or len(text) <= 30)
+
+
+def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
+    """The container with the header parts, lead, byline and chrome boxes cut away (in place:
+    the page is parsed for this one extraction)."""
+    c = at.container
+    if c is None:
+        return None
+    # Header parts inside the container: drop them and everything before them.
+    inside = [x for x in (at.title, at.date, at.kicker, at.lead) if x is not None]
+    inside = [x for x in inside if c in x.iterancestors()]
+    # The byline and the first end block: drop them and everything after them.
+    start = max((pg.idx(i) for i in inside), default=-1)
+    ends = [x for x in [_first_end_block(pg, c, start)] if x is not None]
+    byline = at.byline
+    if byline is not None and c in byline.iterancestors() and pg.idx(byline) > start:
+        ends.append(byline)
+    if inside:
+        _drop_before(c, max(inside, key=pg.idx))
+    if ends:
+        _drop_after(c, min(ends, key=pg.idx))
+    for el in list(c.iterdescendants()):
+        if el.getparent() is not None and isinstance(el.tag, str) and _is_chrome_box(at, el):
+            drop_tree(el)
+    _drop_related_lists(c)
+    return c
+
+
+def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
+    """The first share/useful-links block after `start` that only page furniture follows (under
+    200 characters of paragraph text): a share bar above the text is not the article's end."""
+    paras: list[tuple[int, int]] | None = None
+    for el in _end_blocks(c):
+        if pg.idx(el) <= start:
+            continue
+        if paras is None:
+            paras = [(pg.idx(p), len(text_of(p).strip())) for p in c.iter("p")]
+        end = pg.end(el)
+        if sum(n for i, n in paras if i > end) < 200:
+            return el
+    return None
+
+
+_RELATED_LABEL_RE = re.compile(
+    r"^(?:tin|bài|bài viết)\s+(?:liên quan|khác|cùng chuyên mục)|^related(?:\s+(?:news|articles|stories))?"
+    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also",
+    re.I,
+)
+
+
+def _drop_related_lists(c: Element) -> None:
+    """ "Tin liên quan:" as a paragraph of its own followed by a list of links is a related box
+    written into the body: the label and the list go. (Lists are rare: start from them.)"""
+    for lst in list(c.iterdescendants("ul", "ol")):
+        block = lst.getprevious()
+        if block is None or (lst.getparent() is not None and _text_between(block)):
+            continue
+        if (
+            block.tag not in ("p", "h2", "h3", "h4", "div", "strong")
+            or block.find(".//a") is not None
+        ):
+            continue
+        text = collapse(text_of(block)).rstrip(" :")
+        if len(text) > 40 or not _RELATED_LABEL_RE.match(text) or not _links_only(lst):
+            continue
+        drop_tree(lst)
+        drop_tree(block)
+
+
+def _text_between(el: Element) -> bool:
+    return bool(el.tail and el.tail.strip())
+
+
+def _links_only(el: Element) -> bool:
+    """All text of the element is link text (a list of article titles)."""
+    linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
+    return linked > 0 and linked >= len(collapse(text_of(el))) - 5
+
+
+def _end_blocks(c: Element) -> list[Element]:
+    out = []
+    for el in c.iterdescendants("div", "p", "section", "ul", "table", "aside", "nav"):
+        if is_end_block(el):
+            out.append(el)
+    return out
+
+
+def _is_chrome_box(at: Anchors, el: Element) -> bool:
+    """Related boxes, ads, tag lists inside the body: dropped one by one (text may follow)."""
+    if el.tag in ("p", "strong", "b", "em", "i", "a", "img", "span", "br", "li", "td", "tr"):
+        return False
+    return at.regions.is_box(el)
+
+
+def _drop_before(c: Element, el: Element) -> None:
+    """Remove `el` and everything before it inside `c` (its tail, text after it, stays)."""
+    if c not in el.iterancestors():
+        return
+    node = el
+    while node is not c:
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=True)):
+            parent.remove(sib)  # with its tail: text between header parts is header too
+        parent.text = None
+        if node is el:
+            tail = node.tail
+            parent.remove(node)
+            parent.text = tail
+        node = parent
+
+
+def _drop_after(c: Element, el: Element) -> None:
+    """Remove `el` and everything after it inside `c` (the page's end matter)."""
+    if c not in el.iterancestors():
+        return
+    node = el
+    while node is not c:
+        parent = node.getparent()
+        for sib in list(node.itersiblings()):
+            parent.remove(sib)
+        if node is el:
+            parent.remove(node)
+        else:
+            node.tail = None
+        node = parent
+
+
+# ----------------------------------------------------------------------------- images

@@ -1,0 +1,105 @@
+"""Byline: the author line after the body text.
+
+Rules, in order: `right-aligned-bold` (the last right-aligned bold paragraph after the body text),
+`right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.pages.article.body import is_end_block
+from crawler.pages.article.lead import after_header
+from crawler.pages.article.page import Anchors, ArticlePage, Found, bold_only, title_anchor
+from crawler.pages.common import Element, find_date, style_right
+
+__all__ = ["END_MARK", "find_byline"]
+
+_AUTHOR_HINT_RE = re.compile(
+    r"(?<![a-z])(?:author|authors|byline|tac-?gia|tacgia|writer|nguoi-?viet|but-?danh)(?![a-z])"
+)
+_BYLINE_START_RE = re.compile(r"^(?:by|ctv|theo|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I)
+END_MARK = "./."
+"""How bodies often end (docs/site.md): never a byline."""
+
+
+def find_byline(pg: ArticlePage, at: Anchors) -> Found:
+    tail = _tail_blocks(pg, at)
+    inside = [(el, t) for el, t in tail if t != END_MARK and at.container in el.iterancestors()]
+    # 1. the right-aligned bold paragraph, the last such, with no long text after it.
+    for el, text in reversed(tail):
+        if text != END_MARK and _right_aligned(el) and bold_only(el):
+            return Found(text, "right-aligned-bold", el)
+    # 2. the body's last block, right-aligned and short: the byline's place, printed plainly.
+    if inside:
+        el, text = inside[-1]
+        if len(text) <= 80 and _right_aligned(el) and _looks_like_byline(text):
+            return Found(text, "right-aligned-last", el)
+    # 3. an author-classed element in the article area.
+    for el in _author_classed(pg, at):
+        return Found(pg.text(el), "class-author", el)
+    # 4. the body's last block, short and bold, reading like a byline.
+    if inside:
+        el, text = inside[-1]
+        if len(text) <= 80 and bold_only(el) and _looks_like_byline(text):
+            return Found(text, "last-bold-paragraph", el)
+    return Found()
+
+
+def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
+    """(block, text) after the body's last prose paragraph (> 100 characters) and before the
+    share/useful-links block, in document order, chrome boxes left out. The container and then
+    its following siblings are walked backwards: only the end of the article is read."""
+    c = at.container
+    if c is None:
+        return []
+    after = after_header(pg, at)
+    candidates = [el for el in c.iterdescendants("p", "div") if pg.idx(el) > after]
+    for sib in c.itersiblings():
+        if isinstance(sib.tag, str):
+            candidates.extend(sib.iter("p", "div"))
+    tail: list[tuple[Element, str]] = []
+    for el in reversed(candidates):
+        if el is at.lead or el.find(".//p") is not None:
+            continue
+        if is_end_block(el):
+            tail.clear()  # what follows the share block is not the article's
+            continue
+        if at.regions.in_chrome(el):
+            continue
+        text = pg.text(el)
+        if not text:
+            continue
+        if len(text) > 100:
+            break
+        tail.append((el, text))
+    tail.reverse()
+    return tail
+
+
+def _right_aligned(el: Element) -> bool:
+    return style_right(el) or any(style_right(x) for x in el.iterdescendants())
+
+
+def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
+    out = []
+    start = title_anchor(pg, at)
+    for el in pg.classed():
+        if not _AUTHOR_HINT_RE.search(pg.hint(el)) or pg.idx(el) < start:
+            continue
+        text = pg.text(el)
+        if not 2 <= len(text) <= 150 or find_date(text) is not None:
+            continue
+        if at.regions.in_chrome(el) or (el.find(".//a[@href]") is not None and len(text) >= 60):
+            continue
+        out.append(el)
+    return out[-1:] if out else []
+
+
+def _looks_like_byline(text: str) -> bool:
+    if _BYLINE_START_RE.match(text):
+        return True
+    if text.endswith((".", "?", "!", ":")) or len(text.split()) > 8:
+        return False
+    words = [w for w in re.split(r"[\s\-–—,]+", text) if w]
+    return bool(words) and all(w[0].isupper() for w in words if w[0].isalpha())

@@ -1,0 +1,110 @@
+"""The body container: the element whose content is the article body (before header parts and
+end matter are cut from it).
+
+Rules, in order: a container class seen on real portal pages (`div.detail-content`,
+`div.content-fck`) or schema.org's `itemprop=articleBody`; else `density` (readability-style: the
+element with most paragraph text outside chrome boxes, a lone paragraph beside a text-rich block
+left out as the lead).
+"""
+
+from __future__ import annotations
+
+from crawler.pages.article.page import ArticlePage, Found, p_text
+from crawler.pages.common import Element, PageRegions, text_of
+
+__all__ = ["find_container"]
+
+# Body containers seen on real pages (docs/site.md), then schema.org's marker.
+_KNOWN_BODY_CLASSES = frozenset(("detail-content", "content-fck"))
+
+
+def find_container(pg: ArticlePage) -> Found:
+    """`Found.el` is the container; `Found.strategy` names the rule."""
+    known = [el for el in pg.classed() if _known_container(pg, el) and not _boxed(el)]
+    if known:
+        best = _best_known(known)
+        return Found(None, _describe(best), best)
+    best = _densest(pg.root)
+    return Found(None, "density" if best is not None else "none", best)
+
+
+def _known_container(pg: ArticlePage, el: Element) -> bool:
+    if el.get("itemprop") == "articleBody":
+        return True
+    h = pg.hint(el)
+    return ("detail-content" in h or "content-fck" in h) and bool(
+        _KNOWN_BODY_CLASSES & set(el.get("class", "").split())
+    )
+
+
+def _describe(el: Element) -> str:
+    if el.get("itemprop") == "articleBody":
+        return "itemprop=articleBody"
+    cls = el.get("class") or ""
+    return "div.content-fck" if "content-fck" in cls.split() else "div.detail-content"
+
+
+def _boxed(el: Element) -> bool:
+    """A container candidate inside a related/sidebar box (looked at up to 4 levels up: a page
+    wrapper far above with an unlucky class name must not disqualify the article)."""
+    regions = PageRegions()
+    node: Element | None = el
+    for _ in range(5):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if regions.is_box(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _best_known(known: list[Element]) -> Element:
+    """The known container with most paragraph text; an inner one when it holds nearly all of it
+    (a `content-fck` inside a `detail-content` that also holds the title)."""
+    if len(known) == 1:
+        return known[0]
+    scored = [(el, p_text(el)) for el in known]
+    best, best_n = max(scored, key=lambda t: t[1])
+    for el, n in scored:
+        if el is not best and n >= 0.8 * best_n and best in el.iterancestors():
+            if best_n == 0 and el.find(".//img") is None:
+                continue
+            best, best_n = el, n
+    return best
+
+
+def _densest(root: Element) -> Element | None:
+    """Readability-style: each paragraph's text counts for its parent and half for its
+    grandparent; the top scorer outside chrome boxes is the container."""
+    scores: dict[Element, float] = {}
+    for p in root.iter("p"):
+        n = len(text_of(p).strip())
+        if n < 25:
+            continue
+        parent = p.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + n
+        gp = parent.getparent()
+        if gp is not None and gp.tag != "html":
+            scores[gp] = scores.get(gp, 0) + n / 2
+    for el, _ in sorted(scores.items(), key=lambda t: -t[1]):
+        if not _boxed(el):
+            return _descend(el)
+    return None
+
+
+def _descend(el: Element) -> Element:
+    """A wrapper holding one paragraph beside a text-rich block: the block is the body and the
+    lone paragraph is the lead (or a caption), not body text."""
+    while True:
+        children = [c for c in el if isinstance(c.tag, str)]
+        texts = [(c, p_text(c) if c.tag != "p" else len(text_of(c).strip())) for c in children]
+        total = sum(n for _, n in texts)
+        rich = [c for c, n in texts if c.tag != "p" and n >= 0.5 * total and n > 0]
+        if not rich:
+            return el
+        outside = [c for c, n in texts if c is not rich[0] and n >= 25]
+        if len(outside) > 1 or any(c.tag != "p" for c in outside):
+            return el
+        el = rich[0]

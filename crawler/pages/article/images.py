@@ -1,0 +1,159 @@
+"""Content images of the body, in page order, each with its position and raw caption.
+
+Caption forms (docs/site.md): form A, the `em` right after the image inside the same paragraph;
+form B, a paragraph of emphasis right after the image block; `figure/figcaption`; and a caption
+row under the image in a layout table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.pages.article.page import ArticlePage
+from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
+
+__all__ = ["body_images", "caption_of", "image_position", "img_src"]
+
+
+def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[Element]]:
+    """Content images in page order with position and raw caption, and the blocks that hold
+    images or captions (never body_text entries)."""
+    blocks: set[Element] = set()
+    if body is None:
+        return [], blocks
+    out: list[dict] = []
+    for img in body.iter("img"):
+        src = img_src(img)
+        if not src:
+            continue
+        caption_el = caption_of(img, body, blocks)
+        caption = block_text(caption_el) if caption_el is not None else ""
+        out.append(
+            {
+                "url": absolute_url(src, pg.url, pg.editions),
+                "position": image_position(img, body, len(out)),
+                "caption_raw": caption or None,
+            }
+        )
+    return out, blocks
+
+
+_PLACEHOLDER_RE = re.compile(r"^data:|blank\.|spacer\.|placeholder|loading\.|lazy\.", re.I)
+
+
+def img_src(img: Element) -> str:
+    src = (img.get("src") or "").strip()
+    for attr in ("data-src", "data-original", "data-lazy-src"):
+        alt = (img.get(attr) or "").strip()
+        if alt and (not src or _PLACEHOLDER_RE.search(src)):
+            img.set("src", alt)  # body_html shows the real image too
+            return alt
+    return src
+
+
+def image_position(img: Element, body: Element, index: int) -> int:
+    node: Element | None = img
+    while node is not None and node is not body:
+        pos = node.get("data-pos")
+        if pos is not None and pos.strip().isdigit():
+            return int(pos.strip())
+        node = node.getparent()
+    return index
+
+
+def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
+    # figure/figcaption
+    for anc in img.iterancestors():
+        if anc is body:
+            break
+        if anc.tag == "figure":
+            cap = anc.find(".//figcaption")
+            return cap
+    # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
+    row = _enclosing(img, body, "tr")
+    if row is not None and _image_row(row, img):
+        blocks.add(row)
+        nxt = row.getnext()
+        if nxt is not None and nxt.tag == "tr" and nxt.find(".//img") is None:
+            blocks.add(nxt)
+            return nxt
+        return None
+    # form A: the em after the image inside the same paragraph.
+    p = _enclosing(img, body, "p")
+    if p is not None:
+        blocks.add(p)
+        seen = False
+        for node in p.iter():
+            if node is img:
+                seen = True
+            elif seen and node.tag == "img":
+                return None
+            elif seen and node.tag in ("em", "i"):
+                return node
+        return _next_caption_p(p, blocks)
+    # form B: the image block's next paragraph, when it is just an em.
+    top = img
+    while top.getparent() is not None and top.getparent() is not body:
+        parent = top.getparent()
+        if len(parent.findall(".//img")) > 1 or collapse(text_of(parent)):
+            break
+        top = parent
+    return _next_caption_p(top, blocks)
+
+
+def _image_row(row: Element, img: Element) -> bool:
+    """A table row holding just this image (a layout table for one photo and its caption)."""
+    table = row.getparent()
+    if table is not None and table.tag in ("tbody", "thead"):
+        table = table.getparent()
+    if table is None or len(table.findall(".//img")) != 1 or len(table.findall(".//tr")) > 3:
+        return False
+    return not collapse(text_of(row))
+
+
+def _enclosing(el: Element, body: Element, tag: str) -> Element | None:
+    for anc in el.iterancestors():
+        if anc is body:
+            return None
+        if anc.tag == tag:
+            return anc
+    return None
+
+
+def _next_caption_p(block: Element, blocks: set) -> Element | None:
+    if block.tail and block.tail.strip():
+        return None
+    nxt = block.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag != "p" or nxt.find(".//img") is not None:
+        return None
+    if not _italic_only(nxt):
+        return None
+    blocks.add(nxt)
+    ems = nxt.findall(".//em") + nxt.findall(".//i")
+    return ems[0] if len(ems) == 1 and block_text(ems[0]) == block_text(nxt) else nxt
+
+
+def _italic_only(el: Element) -> bool:
+    """All text of the paragraph is in em/i: a caption line, not prose."""
+    if el.text and el.text.strip():
+        return False
+    found = False
+    for c in el:
+        if not isinstance(c.tag, str):
+            continue
+        if c.tail and c.tail.strip():
+            return False
+        if c.tag in ("em", "i"):
+            found = found or bool(collapse(text_of(c)))
+        elif c.tag in ("span", "font", "strong", "b") and collapse(text_of(c)):
+            if not _italic_only(c):
+                return False
+            found = True
+        elif collapse(text_of(c)):
+            return False
+    return found
+
+
+# ----------------------------------------------------------------------------- links

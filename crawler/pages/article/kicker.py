@@ -1,0 +1,128 @@
+"""Kicker: the short line above the title (a place, a person's title).
+
+Rules, in order: `class-kicker` (a kicker-classed line just above the title), `above-title` (the
+short line right above it), `class-kicker:no-title`; never a date, a link, a menu label, the
+language switch or the site name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.pages.article.page import KICKER_HINT_RE, Anchors, ArticlePage, Found
+from crawler.pages.common import (
+    HEADINGS,
+    SIDE_HINT_RE,
+    Element,
+    collapse,
+    find_date,
+    is_site_name,
+    slugify,
+    text_of,
+)
+
+__all__ = ["find_kicker"]
+
+_LANG_SWITCH_RE = re.compile(r"tiếng việt|vietnamese|english", re.I)
+_REFUSED_TAGS = frozenset(("a", "img", "nav", "ul", "ol", "form", "input", "button", "select"))
+
+
+def find_kicker(pg: ArticlePage, at: Anchors) -> Found:
+    el, strategy = _kicker(pg, at)
+    return Found(pg.text(el), strategy, el) if el is not None else Found()
+
+
+def _kicker(pg: ArticlePage, at: Anchors) -> tuple[Element | None, str]:
+    t = at.title
+    if t is None:
+        return _kicker_without_title(pg, at)
+    # A kicker-classed element just above the title (or wrapping it with the title).
+    start = pg.idx(t)
+    for el in _preceding(t, 6):
+        if KICKER_HINT_RE.search(pg.hint(el)) and _kicker_ok(pg, at, el, hinted=True):
+            return el, "class-kicker"
+    for el in t.iterchildren():
+        if KICKER_HINT_RE.search(pg.hint(el)) and _kicker_ok(pg, at, el):
+            return None, ""  # inside the title: the title text already includes it
+    # The non-empty sibling right before the title (or before the title's own wrapper).
+    node = t
+    for _ in range(3):
+        prev = _prev_nonempty(node)
+        if prev is not None:
+            if pg.idx(prev) < start and _kicker_ok(pg, at, prev):
+                return prev, "above-title"
+            return None, ""
+        parent = node.getparent()
+        if parent is None or collapse(text_of(parent)) != collapse(text_of(node)):
+            return None, ""
+        node = parent
+    return None, ""
+
+
+def _kicker_without_title(pg: ArticlePage, at: Anchors) -> tuple[Element | None, str]:
+    """No title element to stand above: a kicker-classed line shortly before the body."""
+    if at.container is None:
+        return None, ""
+    body_at = pg.idx(at.container)
+    for el in reversed(pg.classed()):
+        pos = pg.idx(el)
+        if pos >= body_at or pos < body_at - 12:
+            continue
+        if KICKER_HINT_RE.search(pg.hint(el)) and _kicker_ok(pg, at, el, hinted=True):
+            return el, "class-kicker:no-title"
+    return None, ""
+
+
+def _preceding(el: Element, n: int) -> list[Element]:
+    out: list[Element] = []
+    for p in el.itersiblings(preceding=True):
+        out.append(p)
+        out.extend(p.iterdescendants())
+        if len(out) >= n:
+            break
+    parent = el.getparent()
+    if parent is not None and len(out) < n:
+        out.extend(x for x in parent.itersiblings(preceding=True))
+    return out[:n]
+
+
+def _prev_nonempty(el: Element) -> Element | None:
+    if (el.getparent() is not None) and _prev_text_is_loose(el):
+        return None
+    for p in el.itersiblings(preceding=True):
+        if not isinstance(p.tag, str):
+            continue
+        if collapse(text_of(p)) or p.find(".//img") is not None:
+            return p
+        if p.tail and p.tail.strip():
+            return None
+    return None
+
+
+def _prev_text_is_loose(el: Element) -> bool:
+    """Loose text right before the element (not in an element) is not a kicker we can name."""
+    prev = el.getprevious()
+    if prev is not None:
+        return bool(prev.tail and prev.tail.strip())
+    parent = el.getparent()
+    return bool(parent is not None and parent.text and parent.text.strip())
+
+
+def _kicker_ok(pg: ArticlePage, at: Anchors, el: Element, hinted: bool = False) -> bool:
+    text = pg.text(el)
+    if not 2 <= len(text) <= 150 or find_date(text) is not None:
+        return False
+    if el.tag in _REFUSED_TAGS:
+        return False
+    if el.find(".//a") is not None or el.find(".//img") is not None or el.find(".//h1") is not None:
+        return False
+    if "breadcrumb" in pg.hint(el) or SIDE_HINT_RE.search(pg.hint(el)):
+        return False
+    if _LANG_SWITCH_RE.search(text) and ("|" in text or "/" in text):
+        return False
+    if is_site_name(text) or (not hinted and slugify(text) in pg.menu_names()):
+        return False
+    if at.regions.in_chrome(el):
+        return False
+    # A heading bigger than the title is a section banner, not a kicker.
+    return not (el.tag in HEADINGS and at.title is not None and el.tag < at.title.tag)

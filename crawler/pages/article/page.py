@@ -1,0 +1,259 @@
+"""One parsed article or album page: the tree, what one walk over it found, and the anchors.
+
+`ArticlePage` holds facts about the page that never change once it is parsed (document order,
+class/id hints, headings, metadata) behind small caches, so the field modules can ask them cheaply.
+`Anchors` holds what the field modules have located so far (container, title, date, kicker, lead,
+byline). Each field module gets the anchors it needs as an argument and returns a `Found`; the
+entry point (`parse_article`) threads them in reading order, so no rule depends on another having
+left state behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote, urlsplit
+
+from parsel import Selector
+
+from crawler.editions import Editions, section_slug
+from crawler.pages.common import (
+    Element,
+    Meta,
+    PageRegions,
+    block_text,
+    collapse,
+    drop_invisible,
+    parse_html,
+    read_meta,
+    slugify,
+    text_of,
+)
+
+__all__ = ["Anchors", "ArticlePage", "Found", "bold_only", "load", "url_slug"]
+
+# Class/id words that hint at a field. Hints only break ties and speed up the common case: every
+# field also has a rule that reads what a block holds and where it stands (docs/site.md: the
+# portal's chrome is unknown and will change).
+TITLE_HINT_RE = re.compile(r"(?<![a-z])(?:title|headline|tieu-?de|tieude|heading)(?![a-z])")
+KICKER_HINT_RE = re.compile(
+    r"(?<![a-z])(?:kicker|sub-?title|subtitle|sup-?title|upper|super-?title|pre-?title|over-?line|eyebrow"
+    r"|tieu-?de-?phu|dau-?de|rubric|top-?title)(?![a-z])"
+)
+LEAD_HINT_RE = re.compile(
+    r"(?<![a-z])(?:sapo|lead|summary|description|desc|intro|chapeau|excerpt|tom-?tat|tomtat"
+    r"|teaser|abstract|standfirst|fontd)(?![a-z])"
+)
+_BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
+_SCANNED_TAGS = frozenset(("h1", "h2", "h3", "h4", "nav"))
+_UNCLASSED_TAGS = frozenset(("html", "body", "head", "meta", "link", "title"))
+FAR = 10**9
+"""A document position after every element (no such element)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a field rule found: the raw value, the rule's name, the element it came from."""
+
+    value: str | None = None
+    strategy: str = ""
+    el: Element | None = None
+
+
+NOT_FOUND = Found()
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Elements located so far, in reading order; later rules measure from them."""
+
+    container: Element | None = None
+    title: Element | None = None
+    date: Element | None = None
+    kicker: Element | None = None
+    lead: Element | None = None
+    byline: Element | None = None
+    regions: PageRegions = field(default_factory=PageRegions)
+    """Chrome test protecting the title and the container (set with the title)."""
+
+    def with_(self, **kw: object) -> Anchors:
+        return replace(self, **kw)  # type: ignore[arg-type]
+
+
+@dataclass
+class ArticlePage:
+    """The page parsed once, with the lookups every field rule shares (read many times)."""
+
+    root: Element
+    url: str
+    editions: Editions
+    meta: Meta
+    slug: str
+    strategies: dict[str, str] = field(default_factory=dict)
+    """Field -> winning rule: a log the entry point writes, never read by rules."""
+    issues: list[str] = field(default_factory=list)
+    _order: dict[Element, int] = field(default_factory=dict)
+    _elements: list[Element] = field(default_factory=list)
+    _classed: list[Element] = field(default_factory=list)
+    _tagged: dict[str, list[Element]] = field(default_factory=dict)
+    _hints: dict[Element, str] = field(default_factory=dict)
+    _menu_names: set[str] | None = None
+    _texts: dict[Element, str] = field(default_factory=dict)
+    _boxes: dict[Element, bool] = field(default_factory=dict)
+    _selector: Selector | None = None
+
+    def scan(self) -> None:
+        """One walk over the tree collecting what the field rules look up: document order,
+        class/id hints, classed elements, headings, nav elements, articleBody markers. (Each
+        separate walk costs as much as a field rule, so there is only this one.)"""
+        hints_, classed = self._hints, self._classed
+        elements = list(self.root.iter())
+        self._order = dict(zip(elements, range(len(elements)), strict=False))
+        self._elements = elements
+        for el in elements:
+            a = el.attrib
+            if not a:
+                continue
+            c = a.get("class")
+            d = a.get("id")
+            if c is not None or d is not None:
+                hints_[el] = f"{c or ''} {d or ''}".lower()
+                if el.tag not in _UNCLASSED_TAGS and isinstance(el.tag, str):
+                    classed.append(el)
+            elif a.get("itemprop") == "articleBody":
+                classed.append(el)
+        tagged: dict[str, list[Element]] = {t: [] for t in _SCANNED_TAGS}
+        for el in self.root.iter(*_SCANNED_TAGS):
+            tagged[el.tag].append(el)
+        self._tagged = tagged
+
+    @property
+    def selector(self) -> Selector:
+        """A parsel Selector over the same tree (no re-parse), for CSS/XPath lookups."""
+        if self._selector is None:
+            self._selector = Selector(root=self.root, type="html")
+        return self._selector
+
+    def idx(self, el: Element | None) -> int:
+        return -1 if el is None else self._order.get(el, -1)
+
+    def end(self, el: Element) -> int:
+        """Document position of the last element inside `el`."""
+        return self.idx(el) + sum(1 for _ in el.iterdescendants())
+
+    def elements(self) -> list[Element]:
+        """Every element in document order."""
+        return self._elements
+
+    def classed(self) -> list[Element]:
+        """Elements inside <body> that carry a class or an id (or mark the articleBody)."""
+        return self._classed
+
+    def tagged(self, *tags: str) -> list[Element]:
+        """Headings / nav elements in document order (only the scanned tags)."""
+        if len(tags) == 1:
+            return self._tagged[tags[0]]
+        return sorted((el for t in tags for el in self._tagged[t]), key=self._order.__getitem__)
+
+    def between(self, after: int, before: int) -> list[Element]:
+        """Elements strictly between two document positions."""
+        return self._elements[max(after + 1, 0) : max(before, 0)]
+
+    def hint(self, el: Element) -> str:
+        """Lower-cased class and id, from the scan."""
+        return self._hints.get(el, "")
+
+    def regions_for(self, *protect: Element | None) -> PageRegions:
+        """A PageRegions protecting the given elements, sharing this page's box cache."""
+        return PageRegions(protect=[x for x in protect if x is not None], boxes=self._boxes)
+
+    def text(self, el: Element) -> str:
+        """block_text, cached: the same element is measured by several field rules."""
+        t = self._texts.get(el)
+        if t is None:
+            t = self._texts[el] = block_text(el)
+        return t
+
+    def menu_names(self) -> set[str]:
+        """Slugs of the section names linked on the page (a kicker is never one of them)."""
+        if self._menu_names is None:
+            names: set[str] = set()
+            for a in self.root.iter("a"):
+                if section_slug(a.get("href") or "") is not None:
+                    t = collapse(text_of(a))
+                    if t:
+                        names.add(slugify(t))
+            self._menu_names = names
+        return self._menu_names
+
+    def record(self, name: str, found: Found, missing: str | None = None) -> Found:
+        """Log the winning rule of a field (or the issue code when nothing was found)."""
+        if found.value:
+            self.strategies[name] = found.strategy
+        elif missing:
+            self.issues.append(missing)
+        return found
+
+
+def load(html: str, url: str, editions: Editions) -> ArticlePage:
+    """Parse once; read metadata before scripts (JSON-LD) are dropped."""
+    root = parse_html(html)
+    meta = read_meta(root)
+    drop_invisible(root)
+    pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
+    pg.scan()
+    return pg
+
+
+def url_slug(url: str) -> str:
+    """`cho-tre-lam-quen-voi-tieng-anh` from `/cho-tre-lam-quen-voi-tieng-anh-a188491.html`;
+    albums: `<slug>` from `/xem-albumphoto/<slug>.<id>.html`."""
+    path = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    m = re.match(r"^(.*?)-a\d+\.html?$", path)
+    if m:
+        return slugify(m.group(1))
+    m = re.match(r"^(.*?)\.\d+\.html?$", path)
+    return slugify(m.group(1)) if m else ""
+
+
+def bold_only(el: Element) -> bool:
+    """All of the element's text sits inside strong/b (or a bold inline style)."""
+    has_text = False
+
+    def walk(node: Element, bold: bool) -> bool:
+        nonlocal has_text
+        bold = (
+            bold
+            or node.tag in ("strong", "b")
+            or bool(_BOLD_STYLE_RE.search(node.get("style") or ""))
+        )
+        if node.text and node.text.strip():
+            if not bold:
+                return False
+            has_text = True
+        for c in node:
+            if not isinstance(c.tag, str):
+                continue
+            if not walk(c, bold):
+                return False
+            if c.tail and c.tail.strip():
+                if not bold:
+                    return False
+                has_text = True
+        return True
+
+    return walk(el, False) and has_text
+
+
+def title_anchor(pg: ArticlePage, at: Anchors) -> int:
+    """Where the article's header is: the title, else the body container."""
+    if at.title is not None:
+        return pg.idx(at.title)
+    if at.container is not None:
+        return pg.idx(at.container)
+    return -1
+
+
+def p_text(el: Element) -> int:
+    """Characters of paragraph text inside an element."""
+    return sum(len(text_of(p).strip()) for p in el.iter("p"))

@@ -1,0 +1,204 @@
+"""Publication date as shown: the date-time text nearest the title in the article's header.
+
+Rules, in order: `class-date` / `near-title` (a `DD/MM/YYYY - HH:MM` text nearest the title, not
+in chrome boxes, not in the body, not behind the site menu, not the site clock; `:day` when no
+time is shown), then `meta:article:published_time`, `jsonld:datePublished`, `meta:date`,
+`time[datetime]`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from lxml import etree
+
+from crawler.editions import article_id
+from crawler.pages.article.page import (
+    FAR,
+    LEAD_HINT_RE,
+    Anchors,
+    ArticlePage,
+    Found,
+    bold_only,
+    title_anchor,
+)
+from crawler.pages.common import Element, collapse, find_date, text_of
+
+__all__ = ["body_start", "find_published", "meta_date"]
+
+_SLASH_TEXT_XPATH = etree.XPath("//body//text()[contains(., '/')]")
+_YEAR_RE = re.compile(r"\d/(?:19|20)\d\d")
+_DATE_HINT_RE = re.compile(r"date|time|pubdate|publish|ngay|thoi-?gian|posted")
+# The site header's clock ("Thứ Hai, 24/11/2025"): article dates carry no weekday (docs/site.md).
+# Not "clock": date lines often start with a clock icon.
+_CLOCK_HINT_RE = re.compile(r"today|current-?date|hom-?nay|homnay|weather|(?<![a-z])now(?![a-z])")
+_WEEKDAY_RE = re.compile(
+    r"\b(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b",
+    re.I,
+)
+_MENU_HINT_RE = re.compile(r"(?<![a-z])(?:menu|nav|navbar|navigation)(?![a-z])")
+_ISO_RE = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def find_published(pg: ArticlePage, at: Anchors) -> Found:
+    found = _visible_date(pg, at)
+    if found.value is None:
+        found = meta_date(pg, at)
+    return found
+
+
+def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
+    """The date-time text nearest the title, outside chrome boxes, the site header and the body."""
+    anchor = title_anchor(pg, at)
+    if anchor < 0:
+        return Found()
+    own = article_id(pg.url)
+    body_at = body_start(pg, at)
+    menus: list[int] | None = None  # looked up only for a candidate above the title
+    meta_day = _meta_day(pg, at)
+    best: tuple[float, str, str, Element] | None = None
+    for t in _SLASH_TEXT_XPATH(pg.root):
+        if _YEAR_RE.search(t) is None:
+            continue  # "./.", "tấn/ha": most slashes are not dates
+        m = find_date(t)
+        if m is None:
+            continue
+        owner = t.getparent()
+        if owner is not None and t.is_tail:
+            # text after an icon (`<i class="icon-clock"></i> 20/01/2022`) is the parent's
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        pos = pg.idx(owner)
+        dist = abs(pos - anchor)
+        if dist > 80 or pos > body_at:
+            continue
+        line = collapse(text_of(owner))
+        if len(line) > 120 or at.regions.in_chrome(owner) or _links_elsewhere(owner, own):
+            continue
+        if pos < anchor and menus is None:
+            menus = _menu_positions(pg, at)
+        if pos < anchor and any(pos < x < anchor for x in menus or ()):
+            continue  # the site menu lies between: a date in the page header (today's date)
+        near = (owner, *_parents(owner, 2))
+        if any(_CLOCK_HINT_RE.search(pg.hint(x)) for x in near):
+            continue  # the site's clock ("today", "date-now")
+        raw, has_time = _date_raw(m, owner)
+        hinted = owner.tag == "time" or any(_DATE_HINT_RE.search(pg.hint(x)) for x in near)
+        weekday = bool(_WEEKDAY_RE.search(line))
+        score = dist - 30 * has_time - 30 * hinted + 100 * weekday
+        if meta_day is not None and (int(m["y"]), int(m["m"]), int(m["d"])) != meta_day:
+            score += 60  # the page's own metadata dates the article another day
+        if best is None or score < best[0]:
+            strategy = ("class-date" if hinted else "near-title") + ("" if has_time else ":day")
+            best = (score, raw, strategy, owner)
+    if best is None:
+        return Found()
+    return Found(best[1], best[2], best[3])
+
+
+def _meta_day(pg: ArticlePage, at: Anchors) -> tuple[int, int, int] | None:
+    """The publication day (Vietnam time) the metadata gives, to cross-check visible dates."""
+    m = _ISO_RE.match(meta_date(pg, at).value or "")
+    if m is None:
+        return None
+    try:
+        dt = datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0))
+    except ValueError:
+        return None
+    zone = m[6]
+    if zone:
+        sign = -1 if zone.startswith("-") else 1
+        off = 0 if zone == "Z" else sign * (int(zone[1:3]) * 60 + int(zone[-2:]))
+        dt += timedelta(minutes=7 * 60 - off)
+    return dt.year, dt.month, dt.day
+
+
+def body_start(pg: ArticlePage, at: Anchors) -> int:
+    """Position of the first body paragraph after the title (dates after it are the body's)."""
+    if at.container is None:
+        return FAR
+    after = title_anchor(pg, at)
+    for p in at.container.iterdescendants("p"):
+        pos = pg.idx(p)
+        if pos <= after or len(text_of(p).strip()) <= 120:
+            continue
+        if LEAD_HINT_RE.search(pg.hint(p)) or bold_only(p):
+            continue  # a sapo printed inside the container may precede the date line
+        return pos
+    return FAR
+
+
+def _menu_positions(pg: ArticlePage, at: Anchors) -> list[int]:
+    """Positions of the site's menus (nav elements, menu-classed lists of section links)."""
+    out = []
+    for el in [*pg.tagged("nav"), *pg.classed()]:
+        if el.tag != "nav" and not (
+            el.tag in ("ul", "div", "table") and _MENU_HINT_RE.search(pg.hint(el))
+        ):
+            continue
+        if at.title is not None and at.title in el.iterdescendants():
+            continue
+        out.append(pg.idx(el))
+    return out
+
+
+def _parents(el: Element, n: int) -> list[Element]:
+    out = []
+    node = el.getparent()
+    while node is not None and len(out) < n:
+        out.append(node)
+        node = node.getparent()
+    return out
+
+
+def _links_elsewhere(block: Element, own: int | None) -> bool:
+    """A date next to a link to another article belongs to that article (a list item)."""
+    for a in block.iter("a"):
+        aid = article_id(a.get("href") or "")
+        if aid is not None and aid != own:
+            return True
+    return False
+
+
+def _date_raw(m: re.Match[str], block: Element) -> tuple[str, bool]:
+    """The date string as shown; a time printed in a sibling element (`<span>20/01/2022</span>
+    <span>18:20</span>`) is taken from the enclosing line's text."""
+    if m["H"] is not None:
+        return collapse(m.group(0)), True
+    for line in (block, block.getparent()):
+        if line is None or line.tag in ("body", "html"):
+            break
+        text = collapse(text_of(line))
+        if len(text) > 120:
+            break
+        whole = find_date(text)
+        if (
+            whole is not None
+            and whole["H"] is not None
+            and whole["d"] == m["d"]
+            and whole["y"] == m["y"]
+        ):
+            return collapse(whole.group(0)), True
+    return collapse(m.group(0)), False
+
+
+def meta_date(pg: ArticlePage, at: Anchors) -> Found:
+    m = pg.meta
+    v = m.get("article:published_time")
+    if v:
+        return Found(v.strip(), "meta:article:published_time")
+    v = m.ld("datePublished")
+    if v:
+        return Found(v, "jsonld:datePublished")
+    v = m.get("datepublished", "pubdate", "publishdate", "date", "dc.date.issued")
+    if v:
+        return Found(v.strip(), "meta:date")
+    for t in pg.root.iter("time"):
+        if t.get("datetime") and not at.regions.in_chrome(t):
+            return Found(t.get("datetime").strip(), "time[datetime]")
+    return Found()
