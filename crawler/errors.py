@@ -39,3 +39,15 @@ class SiteUnavailableError(CrawlerError):
     """The portal (or its robots.txt) could not be reached after the configured retries."""
 
     status = "site_unavailable"
+
+
+class StateUnusableError(CrawlerError):
+    """OUTPUT_DIR holds records but its state store is missing, corrupt or does not know them."""
+
+    status = "bad_arguments"
+
+    def __init__(self, output_dir: object, problem: str) -> None:
+        super().__init__(
+            f"{output_dir}: {problem}; refusing to archive everything again as version 1: "
+            f"rebuild it with `scrapy rebuild_state -s OUTPUT_DIR={output_dir}`"
+        )

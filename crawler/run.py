@@ -21,18 +21,31 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.distributed import get_coordinator
 from crawler.editions import Editions
-from crawler.errors import BadSettingError, OutputLockedError
+from crawler.errors import BadSettingError, OutputLockedError, StateUnusableError
 from crawler.state import StateStore
+from crawler.statecheck import state_problem
 
 logger = logging.getLogger(__name__)
 
 
 def utcnow_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def opens_run(settings) -> bool:
+    """Whether this process archives: only `scrapy crawl` (crawler.commands.crawl) opens a run.
+
+    Scrapy builds the same crawler, with every extension and pipeline, for `parse`, `shell`,
+    `fetch`, `check` and `view`; a run opened there left a lock, an unfinished run the next crawl
+    "resumed", a WARC and a report that became the newest one. settings.py turns it off, the crawl
+    command on; a crawler built outside the project's settings (tests' own runners) archives.
+    """
+    return settings.getbool("OPEN_RUN", True)
 
 
 def _edition_url(settings, name: str) -> str:
@@ -111,7 +124,16 @@ class RunContext:
         """
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._take_lock()
-        self.state = StateStore(self.output_dir / "state.sqlite3")
+        if problem := state_problem(self.output_dir):
+            self.release()
+            raise StateUnusableError(self.output_dir, problem)
+        try:
+            self.state = StateStore(self.output_dir / "state.sqlite3")
+        except sqlite3.DatabaseError as error:  # corrupt, and no records beside it
+            self.release()
+            raise StateUnusableError(
+                self.output_dir, f"its state store is unreadable ({error})"
+            ) from None
         self.signature = signature
         self.sightings = self.state
         if self.distributed is not None:
@@ -137,6 +159,15 @@ class RunContext:
             self.run_id = f"{stamp}-{secrets.token_hex(3)}"
             self.mode = "incremental" if self.state.count_items() and not full else "full"
             self.state.start_run(self.run_id, signature, utcnow_iso(), self.mode)
+
+    def open_preview(self, signature: str) -> None:
+        """A run that writes nothing (`scrapy parse` and friends): an in-memory state store, so
+        the spider and the record pipeline's merge work exactly as in a crawl of an empty folder."""
+        self.signature = signature
+        self.state = StateStore(":memory:")
+        self.sightings = self.state
+        self.run_id = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+        self.mode = "full"
 
     def _take_lock(self) -> None:
         # flock, not a pid file: the kernel drops the lock when its holder dies, so a lock left
@@ -232,6 +263,8 @@ class RunExtension:
     """Opens the run when the spider opens, closes it (status, state) when the spider closes."""
 
     def __init__(self, crawler: Crawler) -> None:
+        if not opens_run(crawler.settings):
+            raise NotConfigured("no run outside `scrapy crawl`")
         self.crawler = crawler
         self.run = get_run(crawler)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
