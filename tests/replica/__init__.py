@@ -10,14 +10,20 @@ page size, wrong-slug behaviour).
 Command line
     python -m tests.replica --port-vi P1 --port-en P2 [--articles N] [--seed S] [--epoch K]
         [--today YYYY-MM-DD] [--truth PATH] [--access-log PATH] [--manifest PATH] [--break FIELD]...
-        [--crawl-delay SECONDS] [--slugless resolve|strict] [--no-irregular]
+        [--crawl-delay SECONDS] [--slugless resolve|strict] [--no-irregular] [--chrome-seed N]
     Port 0 picks a free port. When ready it prints one JSON line
     {"vi": "http://127.0.0.1:P1", "en": "http://127.0.0.1:P2", "pid": ..., "seed": ..., ...}
     (the truth file, when asked for, is complete before that line). SIGTERM/SIGINT: clean exit 0.
+    `--chrome-seed N` (any int) draws every page of both editions -- home, listings, articles,
+    albums, static and 404 pages -- in a chrome generated from N (`generated.py`: vocabulary,
+    nesting, where title/date/lead/byline sit, side boxes, widgets inside the body, listing,
+    pagination and caption forms). The truth file is the same with or without it (only `_chrome`
+    names the chrome); the ready line gains "chrome_seed" and the manifest's config gains
+    "chrome_seed", "base_chrome" and "chrome_choices". Without it nothing changes.
 
 Python API
     Replica(articles=200, seed=0, epoch=0, today="2025-06-30", breaks=(), slugless=None,
-            irregular=True, crawl_delay=5.0)
+            irregular=True, crawl_delay=5.0, chrome_seed=None)
         .truth_records() -> Iterator[dict]        every live article and album (contract truth shape)
         .write_truth(path) -> int
         .manifest(vi=None, en=None) -> dict       irregularities, redirects, gone ids, config, changes
@@ -26,6 +32,11 @@ Python API
         .route(edition, path_qs, rnd=None) -> Page   the page alone (no irregularities / 304)
         .transfer_plan(edition, path_qs) -> {"gzip": bool, "chunked": bool}
         .site -> model.Site (positions, ids, articles, albums, sections, epoch tables)
+        .chrome(edition) -> chrome.Chrome         the edition's chrome (generated.GeneratedChrome
+              with chrome_seed; its `.choices` dict records every drawn choice)
+        .render_article(ctx, article, rnd) / .render_listing(ctx, section, page, rnd) /
+        .render_album(ctx, album, rnd) / .render_home(ctx, rnd) -> str, with ctx = .ctx(edition):
+              one page without routing (benchmarks)
     serve_replica(folder, articles=200, seed=0, epoch=0, today="2025-06-30", extra=(), crawl_delay=0)
         context manager: runs `python -m tests.replica` in a subprocess with truth, access log and
         manifest under `folder`, yields a `Served(vi, en, pid, truth, access_log, manifest, proc)`,

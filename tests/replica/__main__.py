@@ -1,4 +1,7 @@
-"""`python -m tests.replica`: serve both editions of the replica on 127.0.0.1 until SIGTERM/SIGINT."""
+"""`python -m tests.replica`: serve both editions of the replica on 127.0.0.1 until SIGTERM/SIGINT.
+
+`--chrome-seed N` draws every page in a chrome generated from N (`generated.py`); without it each
+edition keeps the seed's hand-written template. `--help` lists every option."""
 
 from __future__ import annotations
 
@@ -61,6 +64,13 @@ def parser() -> argparse.ArgumentParser:
         "default chosen by the seed",
     )  # fmt: skip
     ap.add_argument(
+        "--chrome-seed", type=int, default=None, metavar="N",
+        help="draw every page of both editions in a chrome generated from N (any integer): its own "
+        "class/id vocabulary, nesting, title/date/lead/byline placement, side boxes, widgets inside "
+        "the body, listing and pagination forms (see tests/replica/generated.py). The truth file "
+        "does not change with it. Default: the seed's hand-written template",
+    )  # fmt: skip
+    ap.add_argument(
         "--no-irregular", action="store_true",
         help="turn off 5xx, slow, NFD, charset and chunked irregularities (gzip stays)",
     )  # fmt: skip
@@ -79,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             slugless=args.slugless,
             irregular=not args.no_irregular,
             crawl_delay=args.crawl_delay,
+            chrome_seed=args.chrome_seed,
         )
     except ValueError as exc:
         print(f"replica: {exc}", file=sys.stderr)
@@ -106,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         "pagination": rep.cfg.pagination,
         "slugless": rep.cfg.slugless,
     }
+    if args.chrome_seed is not None:
+        ready["chrome_seed"] = args.chrome_seed
     print(json.dumps(ready), flush=True)
     while not done.wait(0.5):
         pass

@@ -21,6 +21,8 @@ album date     shown                        not shown                        sho
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from .model import PROD, SITE_NAME, Album, Article, Section
@@ -78,17 +80,47 @@ USEFUL_LINKS = [
 ]
 
 
+@dataclass(frozen=True)
+class BoxItem:
+    """One entry of a side box ("most read", "newest"), with what a generated chrome may show."""
+
+    url: str
+    title: str
+    summary: str
+    dt: datetime
+    paragraphs: tuple[str, ...]  # the first body paragraphs, for boxes longer than the article
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a listing page sits among its pages, with the hrefs in the site's URL style."""
+
+    page: int
+    last: int
+    numbers: tuple[tuple[int, str], ...]  # a window of numbered pages around the current one
+    prev_href: str | None
+    next_href: str | None
+    last_href: str
+
+
 class Ctx:
     """What a template needs to know about the page being rendered."""
 
     def __init__(
-        self, host: str, sections: tuple[Section, ...], absolute: bool, charset: str = "utf-8"
+        self,
+        host: str,
+        sections: tuple[Section, ...],
+        absolute: bool,
+        charset: str = "utf-8",
+        today: datetime | None = None,
     ):
         self.host = host  # edition of the serving host: sets the chrome language
         self.sections = sections
         self.absolute = absolute
         self.charset = charset
         self.L = LABELS[host]
+        self.today = today  # midnight of the replica's "now" (a header clock shows it)
+        self.trail: tuple[Section, ...] = ()  # sections of the article shown (breadcrumbs)
 
     def href(self, path: str) -> str:
         """A link to a page of the serving host, in the template's link style."""
@@ -157,6 +189,10 @@ class Chrome:
     def most_read(self, ctx: Ctx, items: list[tuple[str, str]]) -> str:
         lis = "".join(f'<li><a href="{attr(u)}">{esc(t)}</a></li>' for u, t in items)
         return f'<div class="box-most-read"><div class="box-title">{ctx.L["most_read"]}</div><ul>{lis}</ul></div>'
+
+    def sidebar(self, ctx: Ctx, boxes) -> str:
+        """The side column; `boxes` draws its items only when asked (see pages.Boxes)."""
+        return self.most_read(ctx, boxes.most_read())
 
     def page(self, ctx: Ctx, head: str, main: str, sidebar: str, lang: str, body_class: str) -> str:
         return (
@@ -248,11 +284,36 @@ class Chrome:
     def entry(self, ctx: Ctx, url: str, title: str, summary: str, thumb: str) -> str:
         raise NotImplementedError
 
+    def entries(self, ctx: Ctx, items: list[tuple[str, str, str, str]]) -> list[str]:
+        """Listing entries from (url, title, summary, thumb)."""
+        return [self.entry(ctx, *it) for it in items]
+
     def listing_main(self, ctx: Ctx, heading: str, entries: list[str], pager: str) -> str:
         return (
             f'<div class="breadcrumb"><a href="/">{ctx.L["home"]}</a> » <span>{esc(heading)}</span></div>\n'
             f'<div class="list-news">\n' + "\n".join(entries) + f"\n</div>\n{pager}"
         )
+
+    def listing_pager(self, ctx: Ctx, links: list[tuple[str, str, bool]], nav: Pagination) -> str:
+        return self.pager(links) if links else ""
+
+    def listing_head(self, ctx: Ctx, nav: Pagination) -> str:
+        """Extra head markup of a listing page (e.g. `<link rel="next">`)."""
+        return ""
+
+    def home_main(
+        self, ctx: Ctx, latest: list[str], albums: Section, album_entries: list[str]
+    ) -> str:
+        return (
+            self.listing_main(ctx, ctx.L["latest"], latest, "")
+            + f'\n<div class="home-albums"><h2><a href="{ctx.href(albums.path)}">{esc(albums.name)}</a></h2>\n'
+            + "\n".join(album_entries)
+            + "</div>"
+        )
+
+    def simple_main(self, ctx: Ctx, heading: str, content: str) -> str:
+        """About, contact, search and 404 pages."""
+        return f'<div class="static-page"><h1 class="page-title">{esc(heading)}</h1>\n{content}\n</div>'
 
     def pager(self, links: list[tuple[str, str, bool]]) -> str:
         """links: (label, href, is_current)."""

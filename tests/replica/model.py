@@ -131,7 +131,7 @@ PAGINATIONS = ("query", "trang", "page")
 
 @dataclass(frozen=True)
 class SiteConfig:
-    chrome: dict[str, str]
+    chrome: dict[str, str]  # per edition: a template name, or "generated:<N>" with --chrome-seed N
     pagination: str
     page_size: int
     sections: dict[str, tuple[Section, ...]]  # menu order, parents before their children
@@ -139,12 +139,20 @@ class SiteConfig:
     album_pid: int
     slugless: str
     absolute_listing_links: bool
+    # The seed's own templates stay drawn (and decide facts the truth depends on, such as whether
+    # album pages show a date) when --chrome-seed replaces them on the pages.
+    base_chrome: dict[str, str] = field(default_factory=dict)
+    chrome_seed: int | None = None
 
 
-def make_config(seed: int, slugless: str | None = None) -> SiteConfig:
+def make_config(
+    seed: int, slugless: str | None = None, chrome_seed: int | None = None
+) -> SiteConfig:
     r = T.rng(seed, "config")
     chrome_vi = r.choice(CHROMES)
     chrome_en = chrome_vi if r.random() < 0.4 else r.choice(CHROMES)
+    base = {"vi": chrome_vi, "en": chrome_en}
+    chrome = base if chrome_seed is None else dict.fromkeys(base, f"generated:{chrome_seed}")
     vi: list[Section] = []
     extra_slug, extra_name, extra_parent = r.choice(VI_EXTRA)
     for parent, children in VI_TREE:
@@ -166,7 +174,7 @@ def make_config(seed: int, slugless: str | None = None) -> SiteConfig:
         slug, name = r.choice(ALBUM_SECTIONS[ed])
         album[ed] = Section(ed, slug, name, None, assignable=False, albums=True)
     return SiteConfig(
-        chrome={"vi": chrome_vi, "en": chrome_en},
+        chrome=chrome,
         pagination=r.choice(PAGINATIONS),
         page_size=r.randint(10, 20),
         sections={"vi": (*vi, album["vi"]), "en": (*en, album["en"])},
@@ -174,6 +182,8 @@ def make_config(seed: int, slugless: str | None = None) -> SiteConfig:
         album_pid=r.choice([6, 25, 48, 112]),
         slugless=slugless or r.choice(["resolve", "strict"]),
         absolute_listing_links=r.random() < 0.5,
+        base_chrome=base,
+        chrome_seed=chrome_seed,
     )
 
 
@@ -349,6 +359,7 @@ class Site:
         today: date | str = "2025-06-30",
         breaks: tuple[str, ...] | list[str] = (),
         slugless: str | None = None,
+        chrome_seed: int | None = None,
     ) -> None:
         if articles < 20:
             raise ValueError("--articles must be at least 20")
@@ -362,7 +373,7 @@ class Site:
         self.epoch = epoch
         self.today = date.fromisoformat(today) if isinstance(today, str) else today
         self.breaks = frozenset(breaks)
-        self.cfg = make_config(seed, slugless)
+        self.cfg = make_config(seed, slugless, chrome_seed)
         self._h = {t: T.Hasher(seed, t) for t in ("idj", "lang", "xpost", "dtj", "sec", "link")}
         self.ghost_off = T.h64(seed, "ghost") % GHOST_EVERY
         m = articles

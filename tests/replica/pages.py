@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from . import text as T
-from .chrome import TEMPLATES, Ctx
+from .chrome import TEMPLATES, BoxItem, Chrome, Ctx, Pagination
+from .generated import GeneratedChrome
 from .model import PROD, SITE_NAME, Article, Section, Site
 from .render import esc, served_body
 
@@ -129,9 +130,11 @@ class Replica:
         slugless: str | None = None,
         irregular: bool = True,
         crawl_delay: float = 5.0,
+        chrome_seed: int | None = None,
     ) -> None:
-        self.site = Site(articles, seed, epoch, today, tuple(breaks), slugless)
+        self.site = Site(articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed)
         self.cfg = self.site.cfg
+        self._generated: dict[str, GeneratedChrome] = {}
         self.irregular = irregular
         self.crawl_delay = crawl_delay
         self.breaks = self.site.breaks
@@ -282,6 +285,7 @@ class Replica:
             "en": en,
             "config": {
                 "chrome": self.cfg.chrome,
+                **self._chrome_seed_config(),
                 "pagination": self.cfg.pagination,
                 "page_size": self.cfg.page_size,
                 "slugless": self.cfg.slugless,
@@ -308,24 +312,64 @@ class Replica:
 
     # -- page assembly -----------------------------------------------------------------------------------
 
+    def _chrome_seed_config(self) -> dict:
+        """Manifest keys of a generated chrome (absent without --chrome-seed: the manifest of a
+        hand-written chrome stays as it was)."""
+        if self.cfg.chrome_seed is None:
+            return {}
+        return {
+            "chrome_seed": self.cfg.chrome_seed,
+            "base_chrome": self.cfg.base_chrome,
+            "chrome_choices": self.chrome("vi").choices,
+        }
+
     def ctx(self, host: str, charset: str = "utf-8") -> Ctx:
-        return Ctx(host, self.cfg.sections[host], self.cfg.absolute_listing_links, charset)
+        return Ctx(
+            host,
+            self.cfg.sections[host],
+            self.cfg.absolute_listing_links,
+            charset,
+            self.site.midnight,
+        )
 
-    def chrome(self, host: str):
-        return TEMPLATES[self.cfg.chrome[host]]
+    def chrome(self, host: str) -> Chrome:
+        """The page chrome of an edition host: the seed's hand-written template, or the chrome
+        generated from --chrome-seed (which keeps the template's album-date behaviour, a fact of
+        the site that the truth file depends on)."""
+        base = TEMPLATES[self.cfg.base_chrome[host]]
+        if self.cfg.chrome_seed is None:
+            return base
+        if host not in self._generated:
+            self._generated[host] = GeneratedChrome(
+                self.cfg.chrome_seed, album_date=base.album_date
+            )
+        return self._generated[host]
 
-    def _most_read(self, ctx: Ctx, rnd: random.Random) -> list[tuple[str, str]]:
+    def _most_read_positions(self, ctx: Ctx, rnd: random.Random, k: int = 5) -> list[int]:
         site = self.site
-        out: list[tuple[str, str]] = []
-        seen: set[int] = set()
-        for _ in range(200):
+        out: list[int] = []
+        for _ in range(40 * k):
             p = rnd.randrange(site.top)
-            if p not in seen and site.live(p) and site.lang(p) == ctx.host:
-                seen.add(p)
-                out.append((self.article_href(ctx, p), site.title(p)))
-                if len(out) == 5:
+            if p not in out and site.live(p) and site.lang(p) == ctx.host:
+                out.append(p)
+                if len(out) == k:
                     break
         return out
+
+    def _most_read(self, ctx: Ctx, rnd: random.Random) -> list[tuple[str, str]]:
+        return [
+            (self.article_href(ctx, p), self.site.title(p))
+            for p in self._most_read_positions(ctx, rnd)
+        ]
+
+    def box_item(self, ctx: Ctx, p: int) -> BoxItem:
+        art = self.site.article(p)
+        paras = tuple(
+            "".join(s if isinstance(s, str) else s.text for s in b.segments)
+            for b in art.blocks
+            if b.kind == "p"
+        )[:4]
+        return BoxItem(self.article_href(ctx, p), art.title, art.summary, art.dt, paras)
 
     def _page(
         self,
@@ -338,12 +382,14 @@ class Replica:
     ) -> str:
         ch = self.chrome(ctx.host)
         head = ch.head(ctx, title, head_extra)
-        sidebar = ch.most_read(ctx, self._most_read(ctx, rnd))
+        sidebar = ch.sidebar(ctx, Boxes(self, ctx, rnd))
         return ch.page(ctx, head, main, sidebar, ctx.host, cls)
 
     def render_article(self, ctx: Ctx, art: Article, rnd: random.Random) -> str:
         ch = self.chrome(ctx.host)
         site = self.site
+        if art.lang == ctx.host:  # breadcrumbs name the article's sections on its own edition
+            ctx.trail = tuple(site.sections_of(art.pos))
         body = served_body(art, self.breaks)
         rel = [
             (self.article_href(ctx, q, site.lang(q)), site.title(q)) for q in site.related(art.pos)
@@ -368,15 +414,15 @@ class Replica:
 
     def _entries(self, ctx: Ctx, section: Section | None, positions: list[int]) -> list[str]:
         ch = self.chrome(ctx.host)
-        out = []
+        items = []
         for p in positions:
             if section is not None and section.albums:
                 alb = self.site.album(ctx.host, p)
-                out.append(ch.entry(ctx, ctx.href(alb.path), alb.title, alb.description, alb.thumb))
+                items.append((ctx.href(alb.path), alb.title, alb.description, alb.thumb))
             else:
                 art = self.site.article(p)
-                out.append(ch.entry(ctx, ctx.href(art.path), art.title, art.summary, art.thumb))
-        return out
+                items.append((ctx.href(art.path), art.title, art.summary, art.thumb))
+        return ch.entries(ctx, items)
 
     def render_listing(self, ctx: Ctx, section: Section, page: int, rnd: random.Random) -> str:
         ch = self.chrome(ctx.host)
@@ -406,27 +452,32 @@ class Replica:
                 links.append((L["prev"], self.page_path(section, page - 1), False))
             if page < last:
                 links.append((L["more"], self.page_path(section, page + 1), False))
-        pager = ch.pager(links) if links else ""
-        main = ch.listing_main(ctx, section.name, entries, pager)
-        return self._page(
-            ctx, f"{section.name} - {SITE_NAME[ctx.host]}", main, rnd, cls="page-list"
+        nav = Pagination(
+            page,
+            last,
+            tuple(
+                (n, self.page_path(section, n, number_link=True))
+                for n in range(max(1, page - 2), min(last, page + 2) + 1)
+            ),
+            self.page_path(section, page - 1) if page > 1 else None,
+            self.page_path(section, page + 1) if page < last else None,
+            self.page_path(section, last, number_link=True),
         )
+        pager = ch.listing_pager(ctx, links, nav)
+        main = ch.listing_main(ctx, section.name, entries, pager)
+        title = f"{section.name} - {SITE_NAME[ctx.host]}"
+        return self._page(ctx, title, main, rnd, ch.listing_head(ctx, nav), cls="page-list")
 
     def render_home(self, ctx: Ctx, rnd: random.Random) -> str:
         ch = self.chrome(ctx.host)
         latest = self._entries(ctx, None, self.site.latest(ctx.host, 12))
         albs = self.cfg.album_section[ctx.host]
         alb_entries = self._entries(ctx, albs, self.site.listing_positions(ctx.host, albs.slug)[:3])
-        main = (
-            ch.listing_main(ctx, ctx.L["latest"], latest, "")
-            + f'\n<div class="home-albums"><h2><a href="{ctx.href(albs.path)}">{esc(albs.name)}</a></h2>\n'
-            + "\n".join(alb_entries)
-            + "</div>"
-        )
+        main = ch.home_main(ctx, latest, albs, alb_entries)
         return self._page(ctx, SITE_NAME[ctx.host], main, rnd, cls="page-home")
 
     def render_simple(self, ctx: Ctx, heading: str, content: str, rnd: random.Random) -> str:
-        main = f'<div class="static-page"><h1 class="page-title">{esc(heading)}</h1>\n{content}\n</div>'
+        main = self.chrome(ctx.host).simple_main(ctx, heading, content)
         return self._page(ctx, f"{heading} - {SITE_NAME[ctx.host]}", main, rnd, cls="page-static")
 
     # -- routing -----------------------------------------------------------------------------------------
@@ -627,6 +678,27 @@ class Replica:
             delay=delay,
             irregular=irregular,
         )
+
+
+class Boxes:
+    """What a chrome's side boxes may show, drawn only when the chrome asks: a hand-written template
+    asks for five "most read" links (which vary with `rnd`, i.e. per visit), a generated one may ask
+    for more, with summaries, dates and body paragraphs."""
+
+    def __init__(self, rep: Replica, ctx: Ctx, rnd: random.Random) -> None:
+        self.rep, self.ctx, self.rnd = rep, ctx, rnd
+
+    def most_read(self) -> list[tuple[str, str]]:
+        return self.rep._most_read(self.ctx, self.rnd)
+
+    def most_read_items(self, k: int = 5) -> list[BoxItem]:
+        return [
+            self.rep.box_item(self.ctx, p)
+            for p in self.rep._most_read_positions(self.ctx, self.rnd, k)
+        ]
+
+    def newest_items(self, k: int = 5) -> list[BoxItem]:
+        return [self.rep.box_item(self.ctx, p) for p in self.rep.site.latest(self.ctx.host, k)]
 
 
 def _int(s: str) -> int:

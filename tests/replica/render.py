@@ -87,8 +87,9 @@ def served_image(img: Image, title: str | None, canonical: str) -> str:
     return out
 
 
-def served_body(art: Article, breaks: frozenset[str]) -> str:
-    """Inner HTML of the body container: the blocks, then the byline paragraph."""
+def served_blocks(art: Article, breaks: frozenset[str]) -> list[str]:
+    """The body's top-level blocks as served, in order. A form-B image and its caption paragraph are
+    one block: nothing may come between them (the caption is "the paragraph right after the image")."""
     title = None if "title" in breaks else art.title
     parts = []
     for b in visible_blocks(art, breaks):
@@ -108,11 +109,29 @@ def served_body(art: Article, breaks: frozenset[str]) -> str:
                 '<table border="1" cellpadding="2" cellspacing="0" style="width:100%;">'
                 f"<tbody>{rows}</tbody></table>"
             )
-    body = "\n".join(parts)
-    if art.wrap_div and body:
-        body = f'<div style="text-align: justify;">\n{body}\n</div>'
+    return parts
+
+
+def served_byline(art: Article, breaks: frozenset[str]) -> str:
+    """The byline paragraph in its real form (right-aligned bold), or "" when there is none."""
     if art.byline.raw and "byline" not in breaks:
-        body += f'\n<p style="text-align: right;"><strong>{esc(art.byline.raw)}</strong></p>'
+        return f'<p style="text-align: right;"><strong>{esc(art.byline.raw)}</strong></p>'
+    return ""
+
+
+def wrap_old_cms(art: Article, inner: str) -> str:
+    """Old CMS bodies sit in an extra justified <div>."""
+    if art.wrap_div and inner:
+        return f'<div style="text-align: justify;">\n{inner}\n</div>'
+    return inner
+
+
+def served_body(art: Article, breaks: frozenset[str]) -> str:
+    """Inner HTML of the body container: the blocks, then the byline paragraph."""
+    body = wrap_old_cms(art, "\n".join(served_blocks(art, breaks)))
+    byline = served_byline(art, breaks)
+    if byline:
+        body += "\n" + byline
     return body
 
 
