@@ -156,7 +156,8 @@ class Names:
                 if ids == "aspnet":
                     self.ids[role] = f"ctl00_ContentPlaceHolder1_ctl{i:02d}"
                 else:
-                    self.ids[role] = self.cls[role].split()[0] + ("-" + token(r))[: r.randint(0, 4)]
+                    suffix = "-" + token(r) if r.random() < 0.5 else ""
+                    self.ids[role] = self.cls[role].split()[0] + suffix
 
     def __call__(self, role: str) -> str:
         c, i = self.cls.get(role, ""), self.ids.get(role, "")
