@@ -185,26 +185,17 @@ class Editions:
         return auth.host if is_production_authority(auth) else None
 
     def authority_problem(self, url: str) -> str | None:
-        """Why a URL that names a portal host by name is still not the portal's (userinfo,
-        another port, a bad port), for skip details; None when it is the portal's or names
-        another host altogether."""
-        if self.is_portal(url):
-            return None
+        """Why an http(s) URL's authority is unusable (userinfo, a bad port, a backslash), for
+        skip details; None when it is well formed (portal or not: another host or another port
+        is simply offsite)."""
         parts = urlsplit(url.strip())
-        if parts.scheme.lower() not in DEFAULT_PORTS:
+        if parts.scheme.lower() not in DEFAULT_PORTS or _parts(url) is not None:
             return None
-        names = {*PAGE_HOSTS, *IMAGE_HOSTS, *(h for h, _ in self._fetch_authorities)}
-        netloc = parts.netloc.lower()
-        if "@" in netloc:
+        if "@" in parts.netloc:
             return f"userinfo in the authority {parts.netloc!r}"
-        host = _normal_host(parts.hostname)
-        if host not in names:
-            return None
-        try:
-            port = parts.port
-        except ValueError:
-            return f"bad port in {parts.netloc!r}"
-        return f"port {port} is not the portal's for {host}"
+        if "\\" in parts.netloc:
+            return f"backslash in the authority {parts.netloc!r}"
+        return f"bad port in {parts.netloc!r}"
 
     def edition_of(self, url: str) -> str | None:
         """Edition of the host serving `url` (fetch or production form); None for other hosts.

@@ -125,6 +125,7 @@ SPIDER_MIDDLEWARES = {
 }
 GUARD_MAX_DEPTH = 200  # deeper nesting is unwrapped: lxml silently drops content ~5,000 deep
 GUARD_TITLE_MAX = 300  # longer titles are kept whole but flagged title_too_long
+GUARD_MAX_TAGS = 500_000  # more `<` on a page: skipped as too_many_tags (real pages: ~1-5k)
 
 # --- Politeness layer (crawler.politeness) ---------------------------------------------------
 # robots.txt groups match the product token (RFC 9309); with the full UA, the contact URL's

@@ -295,30 +295,30 @@ def test_article_responses_with_nothing_to_extract_are_skipped():
     mw = ResponseGuardMiddleware.from_crawler(crawler)
     empty = html(ARTICLE, b"")
     with pytest.raises(GuardSkip, match="empty_body"):
-        mw.process_response(empty.request, empty)
+        mw.check(empty.request, empty)
     # The same empty body on a listing is the spider's business (its errback, its counters).
     listing = html(f"{VI}/kinh-te/", b"")
     listing.request.meta["listing"] = True
-    assert mw.process_response(listing.request, listing) is listing
+    assert mw.check(listing.request, listing) is listing
     error = html(ARTICLE, b"", status=500)
-    assert mw.process_response(error.request, error) is error
+    assert mw.check(error.request, error) is error
 
 
 def test_nul_bytes_are_stripped_and_noted():
     crawler = crawler_for()
     mw = ResponseGuardMiddleware.from_crawler(crawler)
     dirty = html(ARTICLE, PAGE.replace("Tiêu".encode(), "Ti\x00êu".encode()))
-    clean = mw.process_response(dirty.request, dirty)
+    clean = mw.check(dirty.request, dirty)
     assert b"\x00" not in clean.body and "Tiêu đề".encode() in clean.body
     assert dirty.request.meta[GUARD_ISSUES] == ["nul_bytes"]
     wide = html(ARTICLE, "<html><body><p>Tin</p></body></html>".encode("utf-16"))
-    assert mw.process_response(wide.request, wide) is wide  # UTF-16: NULs are the encoding
+    assert mw.check(wide.request, wide) is wide  # UTF-16: NULs are the encoding
 
 
 def test_clean_pages_pass_untouched():
     mw = ResponseGuardMiddleware.from_crawler(crawler_for())
     response = html(ARTICLE)
-    assert mw.process_response(response.request, response) is response
+    assert mw.check(response.request, response) is response
     assert GUARD_ISSUES not in response.request.meta
 
 
