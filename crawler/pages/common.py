@@ -308,6 +308,8 @@ class PageRegions:
     """
 
     protect: list[Element] = field(default_factory=list)
+    teasers_are_chrome: bool = True
+    """On item pages a list of teasers is furniture; on listings it is the content."""
     boxes: dict[Element, bool] = field(default_factory=dict)
     """Element -> "is a chrome box, protection aside"; share one dict between the PageRegions
     of one page (it does not depend on what is protected)."""
@@ -328,7 +330,7 @@ class PageRegions:
         """True when `el` itself is a chrome box (not looking at ancestors)."""
         box = self.boxes.get(el)
         if box is None:
-            box = self.boxes[el] = _looks_like_box(el)
+            box = self.boxes[el] = _looks_like_box(el, self.teasers_are_chrome)
         return box and el not in self._protected_set()
 
     def in_chrome(self, el: Element) -> bool:
@@ -351,17 +353,141 @@ class PageRegions:
         return result
 
 
-def _looks_like_box(el: Element) -> bool:
+_BOX_TAGS = frozenset(("div", "section", "ul", "ol", "table", "td", "aside", "dl", "form"))
+# A paragraph this long is article prose: no box of page furniture holds one outside a link.
+_PROSE_CHARS = 150
+
+
+def _looks_like_box(el: Element, teasers: bool = True) -> bool:
+    """Page furniture judged by what the element holds, not by what its class says (a CMS may
+    wrap the article itself in `box-…`, `widget-…` or `sidebar-content`): a box headed by a
+    furniture label, a block that is mostly links (menus, breadcrumbs, link lists), a list of
+    teasers (links to other items, each with a summary), or nav/footer/site-header elements and
+    class-hinted blocks that hold no prose of their own."""
     tag = el.tag
-    if tag in ("nav", "aside", "footer"):
+    if tag in ("nav", "footer"):
         return True
     if tag == "header":
         # The site header; an <article><header> holds the title and date.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
-    h = hints(el)
-    if h and SIDE_HINT_RE.search(h):
+    if tag not in _BOX_TAGS:
+        return False
+    if box_label(el):
         return True
-    return tag in ("div", "section", "ul", "table", "aside") and box_label(el)
+    if holds_prose(el) or _holds_photos(el):
+        return False  # the article or album (or a wrapper of it), however many links beside it
+    if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
+        return bool(SIDE_HINT_RE.search(hints(el)))
+    links, items, linked, text = _link_stats(el)
+    if links >= 3 and linked >= 0.5 * text:
+        return True
+    if len(items) >= 3 and _teaser_list(el, items, text):
+        return True  # teasers: links to other items, each with a short summary at most
+    h = hints(el) if tag != "td" else ""
+    return bool(h) and bool(SIDE_HINT_RE.search(h)) and (text - linked) < _PROSE_CHARS
+
+
+# Text outside links per listed item in a list of teasers (a summary); an article has far more
+# text per link to another item, even with a related box inside it.
+_TEASER_CHARS = 400
+_BLOCK_TAGS_FOR_LINKS = frozenset(("p", "li", "div", "td", "h2", "h3", "h4", "h5", "dt", "dd"))
+
+
+_PROSE_RUN_CHARS = 80
+
+
+def holds_prose(el: Element) -> bool:
+    """The element holds running text: two consecutive paragraphs of at least _PROSE_RUN_CHARS
+    characters each outside links. Teasers alternate links and summaries; menus, ads and link
+    lists have none; an article body always has such a run (or one long paragraph)."""
+    for p in el.iter("p"):
+        own = _own_chars(p)
+        if own >= 3 * _PROSE_RUN_CHARS:
+            return True
+        if own < _PROSE_RUN_CHARS:
+            continue
+        nxt = p.getnext()
+        if nxt is not None and nxt.tag == "p" and _own_chars(nxt) >= _PROSE_RUN_CHARS:
+            return True
+    return False
+
+
+def _holds_photos(el: Element) -> bool:
+    """Two or more content images: not thumbnails linking to items, not banners linking away."""
+    n = 0
+    for img in el.iter("img"):
+        link = next((a for a in img.iterancestors("a")), None)
+        href = (link.get("href") or "") if link is not None else ""
+        if href and (_ITEM_HREF_RE.search(href) or not _IMAGE_HREF_RE.search(href)):
+            continue
+        n += 1
+        if n >= 2:
+            return True
+    return False
+
+
+_IMAGE_HREF_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|jfif|bmp)(?:[?#]|$)", re.I)
+
+
+def _own_chars(el: Element) -> int:
+    """Characters of text outside links."""
+    total = len(collapse(text_of(el)))
+    if el.find(".//a") is None:
+        return total
+    return total - sum(len(collapse(text_of(a))) for a in el.iter("a"))
+
+
+def _link_stats(el: Element) -> tuple[int, list[Element], int, int]:
+    """(links, standalone links to portal items, characters of link text, characters of text).
+    A standalone link is a block of its own (a teaser title, a list entry), not a link inside a
+    sentence of the body."""
+    links = linked = 0
+    items: list[Element] = []
+    for a in el.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        links += 1
+        n = len(collapse(text_of(a)))
+        linked += n
+        if _ITEM_HREF_RE.search(href) and _standalone(a, n):
+            items.append(a)
+    return links, items, linked, len(collapse(text_of(el)))
+
+
+def _teaser_list(el: Element, items: list[Element], text: int) -> bool:
+    """The element is mostly the block that holds its item links, and that block has little text
+    per item (a title and a summary), unlike an article with a related box beside it."""
+    common = _common_ancestor(items, el)
+    held = len(collapse(text_of(common)))
+    if held < 0.7 * text:
+        return False
+    linked = sum(len(collapse(text_of(a))) for a in items)
+    return held - linked <= _TEASER_CHARS * len(items)
+
+
+def _common_ancestor(nodes: list[Element], top: Element) -> Element:
+    path = [nodes[0], *nodes[0].iterancestors()]
+    rank = {id(n): i for i, n in enumerate(path)}
+    best = 0
+    for node in nodes[1:]:
+        for anc in (node, *node.iterancestors()):
+            i = rank.get(id(anc))
+            if i is not None:
+                best = max(best, i)
+                break
+    common = path[best]
+    return common if top in (common, *common.iterancestors()) else top
+
+
+def _standalone(a: Element, n: int) -> bool:
+    node = a.getparent()
+    while node is not None and node.tag not in _BLOCK_TAGS_FOR_LINKS:
+        node = node.getparent()
+    return node is None or len(collapse(text_of(node))) <= n + 3 or a.find(".//img") is not None
+
+
+_ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
 
 
 def box_label(el: Element) -> bool:

@@ -262,7 +262,7 @@ def _entries(
         for anc in b.iterancestors():
             held[anc] = held.get(anc, 0) + 1
     total = len(seen_blocks)
-    regions = PageRegions()
+    regions = PageRegions(teasers_are_chrome=False)
     main: list[tuple[str, str]] = []
     main_keys: set[str] = set()
     for ln in candidates:

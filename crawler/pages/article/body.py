@@ -5,11 +5,12 @@ one extraction)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from crawler.pages.article.page import Anchors, ArticlePage
+from crawler.pages.article.page import FAR, Anchors, ArticlePage
 from crawler.pages.common import Element, collapse, drop_tree, hints, text_of
 
-__all__ = ["cut_body", "is_end_block"]
+__all__ = ["cut_body", "is_end_block", "is_furniture"]
 
 # Blocks that end the article (reading order 8 and 9 in docs/site.md) when found in the container.
 _END_LABEL_RE = re.compile(
@@ -50,19 +51,36 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     inside = [x for x in inside if c in x.iterancestors()]
     # The byline and the first end block: drop them and everything after them.
     start = max((pg.idx(i) for i in inside), default=-1)
-    ends = [x for x in [_first_end_block(pg, c, start)] if x is not None]
+    ends: list[Element] = []
     byline = at.byline
-    if byline is not None and c in byline.iterancestors() and pg.idx(byline) > start:
-        ends.append(byline)
+    if byline is not None and c in byline.iterancestors():
+        if pg.idx(byline) < _first_text_at(pg, c, start):
+            inside.append(byline)  # printed on top of the body: a header part
+            start = max(start, pg.idx(byline))
+        else:
+            ends.append(byline)
+    end_block = _first_end_block(pg, c, start)
+    if end_block is not None:
+        ends.append(end_block)
     if inside:
         _drop_before(c, max(inside, key=pg.idx))
     if ends:
         _drop_after(c, min(ends, key=pg.idx))
+    _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
     for el in list(c.iterdescendants()):
-        if el.getparent() is not None and isinstance(el.tag, str) and _is_chrome_box(at, el):
+        if el.getparent() is None or not isinstance(el.tag, str):
+            continue
+        if _is_chrome_box(at, el) or is_furniture(el) or is_end_block(el):
             drop_tree(el)
-    _drop_related_lists(c)
     return c
+
+
+def _first_text_at(pg: ArticlePage, c: Element, start: int) -> int:
+    """Position of the container's first paragraph of prose after `start`."""
+    for p in c.iter("p"):
+        if pg.idx(p) > start and len(text_of(p).strip()) > 80:
+            return pg.idx(p)
+    return FAR
 
 
 def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
@@ -75,9 +93,23 @@ def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
         if paras is None:
             paras = [(pg.idx(p), len(text_of(p).strip())) for p in c.iter("p")]
         end = pg.end(el)
-        if sum(n for i, n in paras if i > end) < 200:
+        if sum(n for i, n in paras if i > end) < 200 and not _images_after(pg, c, end):
             return el
     return None
+
+
+def _images_after(pg: ArticlePage, c: Element, end: int) -> bool:
+    """A content image (not inside furniture) after a position: the article goes on."""
+    return any(pg.idx(img) > end and not _in_furniture(img, c) for img in c.iter("img"))
+
+
+def _in_furniture(el: Element, c: Element) -> bool:
+    node = el.getparent()
+    while node is not None and node is not c:
+        if is_furniture(node):
+            return True
+        node = node.getparent()
+    return False
 
 
 _RELATED_LABEL_RE = re.compile(
@@ -122,6 +154,45 @@ def _end_blocks(c: Element) -> list[Element]:
         if is_end_block(el):
             out.append(el)
     return out
+
+
+# Labels of furniture boxes put inside the body container: ads, cookie and comment widgets.
+_FURNITURE_LABEL_RE = re.compile(
+    r"^(?:quảng cáo|advertisement|advertising|ads?|tài trợ|sponsored|bình luận|ý kiến bạn đọc"
+    r"|comments?|gửi bình luận|leave a comment|chúng tôi sử dụng cookie|we use cookies|cookies?)\b",
+    re.I,
+)
+_FURNITURE_TAGS = frozenset(
+    ("div", "section", "aside", "ul", "ol", "table", "form", "nav", "iframe")
+)
+
+
+def is_furniture(el: Element) -> bool:
+    """A block that is page furniture by what it holds, whatever its class: a list of links
+    (related, most read, tags), an image linking off the portal (an ad), a form or button (comment,
+    cookie and newsletter widgets), or a box headed by such a label. Paragraphs never are: the body
+    has inline links."""
+    if el.tag not in _FURNITURE_TAGS:
+        return False
+    if el.tag in ("form", "iframe") or el.find(".//button") is not None:
+        return True
+    if el.find(".//input") is not None or el.find(".//textarea") is not None:
+        return True
+    text = collapse(text_of(el))
+    if text and _FURNITURE_LABEL_RE.match(text) and len(text) < 400:
+        return True
+    links = [a for a in el.iter("a") if a.get("href")]
+    if not links:
+        return False
+    if any(a.find(".//img") is not None and _offsite(a.get("href")) for a in links):
+        return True  # an image linking away from the portal: a banner
+    linked = sum(len(collapse(text_of(a))) for a in links)
+    return len(links) >= 2 and linked >= 0.6 * len(text)
+
+
+def _offsite(href: str) -> bool:
+    host = urlsplit(href.strip()).hostname or ""
+    return bool(host) and not (host == "baolongan.vn" or host.endswith(".baolongan.vn"))
 
 
 def _is_chrome_box(at: Anchors, el: Element) -> bool:

@@ -1,7 +1,9 @@
 """Byline: the author line after the body text.
 
 Rules, in order: `right-aligned-bold` (the last right-aligned bold paragraph after the body text),
-`right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`.
+`right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`, and
+`above-body` (the byline printed between the header and the body: a short right-aligned or bold
+line reading like a byline, after the title and lead, before the first body paragraph).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ import re
 
 from crawler.pages.article.body import is_end_block
 from crawler.pages.article.lead import after_header
-from crawler.pages.article.page import Anchors, ArticlePage, Found, bold_only, title_anchor
-from crawler.pages.common import Element, find_date, style_right
+from crawler.pages.article.page import FAR, Anchors, ArticlePage, Found, bold_only, title_anchor
+from crawler.pages.common import Element, collapse, find_date, style_right, text_of
 
 __all__ = ["END_MARK", "find_byline"]
 
@@ -43,7 +45,45 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
         el, text = inside[-1]
         if len(text) <= 80 and bold_only(el) and _looks_like_byline(text):
             return Found(text, "last-bold-paragraph", el)
+    # 5. printed above the body, under the header.
+    return _above_body(pg, at)
+
+
+def _above_body(pg: ArticlePage, at: Anchors) -> Found:
+    header = [x for x in (at.title, at.lead) if x is not None]
+    if not header or at.container is None:
+        return Found()
+    for el in pg.between(max(pg.end(x) for x in header), FAR):
+        if el.tag not in ("p", "div", "span", "strong", "b", "em", "i"):
+            continue
+        text = pg.text(el)
+        if not text or el.find(".//p") is not None or el.find(".//div") is not None:
+            continue
+        if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
+            continue  # the date line may sit between the lead and the byline
+        if len(text) > 80 or el.find(".//img") is not None:
+            return Found()  # body text (or an image) comes first: no byline on top
+        if el.find(".//a") is not None or at.regions.in_chrome(el):
+            continue
+        if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
+            return Found(text, "above-body", _byline_block(el))
     return Found()
+
+
+def _byline_block(el: Element) -> Element:
+    """The paragraph holding a bold byline (`<p><strong>Name</strong></p>` -> the p)."""
+    parent = el.getparent()
+    while (
+        parent is not None
+        and parent.tag in ("p", "div", "strong", "b", "span")
+        and (_same_text(parent, el))
+    ):
+        el, parent = parent, parent.getparent()
+    return el
+
+
+def _same_text(a: Element, b: Element) -> bool:
+    return collapse(text_of(a)) == collapse(text_of(b))
 
 
 def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:

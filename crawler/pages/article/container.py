@@ -45,9 +45,11 @@ def _describe(el: Element) -> str:
 
 
 def _boxed(el: Element) -> bool:
-    """A container candidate inside a related/sidebar box (looked at up to 4 levels up: a page
-    wrapper far above with an unlucky class name must not disqualify the article)."""
+    """A container candidate that is page furniture, or sits in a box that holds little besides
+    it (a teaser list, a "most read" box). Wrappers that hold much more than the candidate (the
+    page, the article with its related box) are not asked: their verdict is not the candidate's."""
     regions = PageRegions()
+    own = len(text_of(el))
     node: Element | None = el
     for _ in range(5):
         if node is None or node.tag in ("body", "html"):
@@ -55,6 +57,8 @@ def _boxed(el: Element) -> bool:
         if regions.is_box(node):
             return True
         node = node.getparent()
+        if node is not None and len(text_of(node)) > 1.5 * own + 200:
+            return False
     return False
 
 

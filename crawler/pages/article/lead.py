@@ -1,9 +1,11 @@
 """Lead (sapo): the text block between the title and the body.
 
 Rules, in order: `class-lead` (sapo, lead, summary, description, `fontd` ...), `after-title` (the
-first text block between title and body), `first-bold-paragraph` (a fully bold paragraph opening
-the body), and last `meta:og:description` / `meta:description` / `jsonld:description` (issue
-lead_from_meta; never a site-wide description or one repeating the body's first paragraph).
+first text block between title and body), `shown=<meta>` (the block after the title that shows
+the metadata description, or its full text when the metadata cut it short with `…`/`...`),
+`first-bold-paragraph` (a fully bold paragraph opening the body), and last `meta:og:description` /
+`meta:description` / `jsonld:description` (issue lead_from_meta; never a site-wide description or
+one repeating the body's first paragraph).
 """
 
 from __future__ import annotations
@@ -90,14 +92,58 @@ def _lead_el(pg: ArticlePage, at: Anchors, first: Element | None) -> Found:
         el = _block_between(pg, at, after, pg.idx(at.container))
         if el is not None:
             return Found(pg.text(el), "after-title", el)
+    # 3. the block showing the metadata description: a bare lead inside the container.
+    shown = _shown_description(pg, at, after, first)
+    if shown.el is not None:
+        return shown
     if first is None:
         return Found()
-    # 3. the body opens with a fully bold paragraph: the sapo as many CMSs print it.
+    # 4. the body opens with a fully bold paragraph: the sapo as many CMSs print it.
     if first.tag == "p" and len(pg.text(first)) >= 60 and bold_only(first):
         return Found(pg.text(first), "first-bold-paragraph", first)
     # A plain first paragraph equal to the description meta is NOT taken: a CMS that fills the
     # description from the body's opening when an article has no sapo would lose that paragraph.
     return Found()
+
+
+def _description_prefix(v: str) -> tuple[str, bool]:
+    """(comparable text, cut short?) of a metadata description: `…`/`...` mark a truncation."""
+    v = collapse(v)
+    for mark in ("…", "..."):
+        if v.endswith(mark):
+            return v[: -len(mark)].rstrip().casefold(), True
+    return v.casefold(), False
+
+
+def _shown_description(pg: ArticlePage, at: Anchors, after: int, first: Element | None) -> Found:
+    """The block after the title whose text is the description (or starts with its truncated
+    prefix). Only the first text block of the container may be it when it is not the only
+    paragraph: a CMS that copies the body's opening into the description must not lose it."""
+    m = pg.meta
+    for name in ("og:description", "description", "twitter:description"):
+        v = m.get(name)
+        if not v:
+            continue
+        want, cut = _description_prefix(v)
+        if len(want) < 40:
+            continue
+        for el in pg.between(after, FAR):
+            if el.tag not in _BETWEEN_TAGS or el.find(".//p") is not None:
+                continue
+            text = pg.text(el).casefold()
+            if not (text == want or (cut and text.startswith(want) and len(text) > len(want))):
+                continue
+            if at.regions.in_chrome(el) or el.find(".//a") is not None:
+                break
+            if el is first and at.container is not None and not _lead_like(el):
+                break
+            return Found(pg.text(el), f"shown={name}", el)
+    return Found()
+
+
+def _lead_like(el: Element) -> bool:
+    """Set apart from body paragraphs: bold, or not a plain paragraph."""
+    return bold_only(el) or el.tag != "p"
 
 
 def _block_between(pg: ArticlePage, at: Anchors, after: int, before: int) -> Element | None:
