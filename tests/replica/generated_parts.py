@@ -201,6 +201,8 @@ class PartsMixin:
                 out += f'<div class="fright"><a href="{attr(nav.next_href)}"{rel}>&gt;</a></div>'
             return out
         parts = []
+        if c["pager_form"] == "next-only" and nav.prev_href:
+            parts.append(f'<a href="{attr(nav.prev_href)}">{ctx.L["prev"]}</a>')
         if c["pager_form"] != "next-only":
             for n, href in nav.numbers:
                 if n == nav.page:
@@ -210,6 +212,8 @@ class PartsMixin:
                     parts.append(f'<a href="{attr(href)}"{r}>{n}</a>')
         if c["pager_form"] != "numbers" and nav.next_href:
             parts.append(f'<a href="{attr(nav.next_href)}"{rel}>{self.next_text(ctx)}</a>')
+        if c["pager_form"] == "numbers-next" and nav.page < nav.last:
+            parts.append(f'<a href="{attr(nav.last_href)}">{ctx.L["last"]}</a>')
         return f"<div{self.at('pager')}>" + " ".join(parts) + "</div>" if parts else ""
 
     def listing_head(self, ctx: Ctx, nav: Pagination) -> str:
