@@ -19,14 +19,14 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
 from crawler.normalize.text import normalize_strings
 from crawler.observe import coverage
-from crawler.run import get_run, is_disk_full, stop_for_full_disk, utcnow_iso
+from crawler.run import get_run, is_disk_full, opens_run, stop_for_full_disk, utcnow_iso
 from crawler.schema import validate
 from crawler.writer import RecordWriter
 
@@ -67,12 +67,17 @@ class NormalizePipeline:
 class RecordPipeline:
     """Stage → merge → version → validate → write. The only path from an item to the output."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, preview: bool = False) -> None:
+        # Outside `scrapy crawl` (`scrapy parse --pipelines`) nothing is written; a preview
+        # instance only merges records for crawler.preview.
+        if not preview and not opens_run(crawler.settings):
+            raise NotConfigured("no run outside `scrapy crawl`")
         self.crawler = crawler
         self.stats = crawler.stats
         self.run = get_run(crawler)
         self.writer: RecordWriter | None = None
-        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        if not preview:
+            crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecordPipeline:

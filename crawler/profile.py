@@ -1,7 +1,10 @@
 """Crawl profiles: `polite` (default; the live portal) and `loopback` (the offline replica).
 
-An add-on rather than code in settings.py because `-s CRAWL_PROFILE=...` is only known once the
-crawler's settings are assembled; add-ons run exactly then, before the settings freeze.
+`-s CRAWL_PROFILE=...` is only known once the command line is parsed, after settings.py was
+imported, so the profile is applied by an add-on hook instead: `update_pre_crawler_settings` runs
+when a command builds its crawler process, before any crawler copies the settings, and
+`scrapy settings` (which builds none) calls `apply_profile` itself (crawler.commands.settings).
+So `scrapy settings --get DOWNLOAD_DELAY -s CRAWL_PROFILE=loopback` prints what a crawl uses.
 Values set on the command line (priority "cmdline") still win over a profile.
 """
 
@@ -30,11 +33,22 @@ PROFILES: dict[str, dict[str, object]] = {
 }
 
 
+def apply_profile(settings: BaseSettings) -> None:
+    """Set the profile's values; BadSettingError for an unknown profile name."""
+    name = settings.get("CRAWL_PROFILE") or "polite"
+    if name not in PROFILES:
+        raise BadSettingError("CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}")
+    for key, value in PROFILES[name].items():
+        # "project" priority: a profile overrides settings.py, the command line still wins.
+        settings.set(key, value, priority="project")
+
+
 class ProfileAddon:
+    @classmethod
+    def update_pre_crawler_settings(cls, settings: BaseSettings) -> None:
+        apply_profile(settings)
+
     def update_settings(self, settings: BaseSettings) -> None:
-        name = settings.get("CRAWL_PROFILE") or "polite"
-        if name not in PROFILES:
-            raise BadSettingError("CRAWL_PROFILE", name, f"one of {', '.join(sorted(PROFILES))}")
-        for key, value in PROFILES[name].items():
-            # "project" priority: a profile overrides settings.py, the command line still wins.
-            settings.set(key, value, priority="project")
+        # Again per crawler: code that builds a Crawler without a crawler process (tests,
+        # crawler.reextract) gets the profile too; applying it twice changes nothing.
+        apply_profile(settings)

@@ -25,6 +25,11 @@ OUTPUT_DIR = os.environ.get("BAOLONGAN_OUTPUT_DIR", "output")
 # the replica's --today.
 REFERENCE_NOW = os.environ.get("BAOLONGAN_REFERENCE_NOW", "")
 
+# Only `scrapy crawl` archives (crawler.run.opens_run): `scrapy parse`, `shell`, `fetch`, `check`
+# and `settings` build the same crawler and must leave OUTPUT_DIR alone. The crawl command turns
+# this on; it is not meant to be set by hand.
+OPEN_RUN = False
+
 # --- Profiles --------------------------------------------------------------------------------
 # "polite" (default, for the live portal) or "loopback" (the replica only: no delays).
 CRAWL_PROFILE = os.environ.get("BAOLONGAN_CRAWL_PROFILE", "polite")

@@ -11,14 +11,36 @@ import traceback
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.errors import CrawlerError
 from crawler.status import EXIT_CODES
+from crawler.validate import check_settings
 
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
         return "Run a spider; exit status tells how the run went (see README)"
+
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        # Everything a run needs is checked before the crawler process exists: a bad value then
+        # costs one line and exit 2, with nothing under OUTPUT_DIR for the next run to "resume".
+        try:
+            check_settings(self.settings)
+            if len(args) == 1:
+                spidercls = get_spider_loader(self.settings).load(args[0])
+                if hasattr(spidercls, "check_arguments"):
+                    # The spider's __init__ checks names and values and touches nothing else.
+                    spidercls(**opts.spargs)
+        except CrawlerError as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_CODES[error.status]) from None
+        except KeyError:
+            pass  # an unknown spider name: Scrapy's own message follows in run()
+        # This command, and no other, opens a run under OUTPUT_DIR (crawler.run.opens_run).
+        self.settings.set("OPEN_RUN", True, priority="cmdline")
 
     def run(self, args, opts) -> None:
         if len(args) != 1:
@@ -47,5 +69,9 @@ class Command(ScrapyCrawlCommand):
                 print(f"error: {''.join(traceback.format_exception(error))}", file=sys.stderr)
                 status = "crawl_failed"
         elif status is None:
-            status = "crawl_failed" if self.crawler_process.bootstrap_failed else "success"
+            # The run's status is decided when the spider closes; none means the crawl never got
+            # that far — stopped (SIGINT, SIGTERM) during start-up, or bootstrap failed. That is
+            # not a success: cron must hear of it.
+            print("error: the crawl stopped before its run finished", file=sys.stderr)
+            status = "crawl_failed"
         self.exitcode = EXIT_CODES[status]

@@ -15,13 +15,16 @@ Spider arguments
     urls_file=PATH      fetch exactly the article/album URLs listed (one per line, any portal host/scheme)
     ids=START-END       probe article ids START..END (inclusive) on the vi host; resumable
     limit=N             canary: at most N articles per edition
+    full=1              crawl everything again instead of refreshing an existing archive
+    Unknown arguments, and edition= together with urls_file=, are refused (exit 2).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,8 @@ from crawler.extract import extract_page
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
-from crawler.run import get_run, utcnow_iso
+from crawler.preview import preview_record
+from crawler.run import get_run, opens_run, utcnow_iso
 from crawler.warc.replay import replay_index
 
 logger = logging.getLogger(__name__)
@@ -64,6 +68,7 @@ def _parse_ids(value: str) -> tuple[int, int]:
 
 class BaolonganSpider(Spider):
     name = "baolongan"
+    preview = False  # True outside `scrapy crawl`: records are finished, never written
 
     def __init__(
         self,
@@ -74,6 +79,7 @@ class BaolonganSpider(Spider):
         full: str | None = None,
         **kwargs: Any,
     ) -> None:
+        self.check_arguments({"edition": edition, "urls_file": urls_file, **kwargs})
         super().__init__(**kwargs)
         if edition not in (None, "", "vi", "en", "both"):
             raise BadArgumentError("edition", edition, "vi, en or both")
@@ -103,11 +109,37 @@ class BaolonganSpider(Spider):
         self.listing_urls: set[str] = set()
 
     @classmethod
+    def check_arguments(cls, arguments: Mapping[str, Any]) -> None:
+        """Unknown or conflicting arguments: BadArgumentError naming them. Also called by the
+        crawl command before anything is built: a typo (`editon=en`) would otherwise land in
+        **kwargs and silently start a full crawl of both editions."""
+        known = [
+            p.name
+            for p in inspect.signature(cls.__init__).parameters.values()
+            if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self"
+        ]
+        for name, value in arguments.items():
+            # Underscored names come from scrapyd (`_job`), not from a person.
+            if name not in known and not name.startswith("_"):
+                raise BadArgumentError(
+                    name, value, f"one of the spider's arguments: {', '.join(sorted(known))}"
+                )
+        edition = arguments.get("edition")
+        if arguments.get("urls_file") is not None and edition not in (None, "", "both"):
+            raise BadArgumentError(
+                "edition", edition, "no edition with urls_file (the listed URLs name their hosts)"
+            )
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.run = get_run(crawler)
-        # The lock: a second run is turned away before any request.
-        spider.run.open(spider.signature, full=spider.full)
+        if opens_run(crawler.settings):
+            # The lock: a second run is turned away before any request.
+            spider.run.open(spider.signature, full=spider.full)
+        else:  # `scrapy parse`, `check`, `shell --spider`: nothing under OUTPUT_DIR
+            spider.run.open_preview(spider.signature)
+        spider.preview = not opens_run(crawler.settings)
         spider.portal = spider.run.editions
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.
@@ -118,6 +150,23 @@ class BaolonganSpider(Spider):
         spider.fetch_requisites = crawler.settings.getbool("FETCH_REQUISITES", True)
         spider.replay = replay_index(crawler) if crawler.settings.get("REPLAY_WARC_DIR") else None
         return spider
+
+    # --- `scrapy parse URL` ---------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any):
+        """Route any portal URL by its shape (Scrapy's default callback, so `scrapy parse
+        --spider=baolongan URL` works): an article or album gives the record a crawl would write
+        for it, a section or home page the requests its listing leads to."""
+        if _item_id(response.url, self.portal):
+            yield from self.parse_item(response)
+            return
+        self.listings_outstanding += 1  # the listing callbacks count themselves done
+        slug = urls.section_slug(self.portal.to_production(response.url))
+        if slug:
+            # The menu label is only known from a menu; the slug stands in for it.
+            response.meta.setdefault("section", (slug, slug))
+            yield from self.parse_section(response)
+        else:
+            yield from self.parse_home(response)
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -535,6 +584,8 @@ class BaolonganSpider(Spider):
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),
         }
+        if self.preview:  # `scrapy parse`: the record as the pipelines would finish it
+            record = preview_record(self.crawler, record)
         yield record
 
 

@@ -49,7 +49,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
 from crawler import __version__ as CRAWLER_VERSION
-from crawler.run import get_run, is_disk_full, stop_for_full_disk
+from crawler.run import get_run, is_disk_full, opens_run, stop_for_full_disk
 from crawler.warc.index import DigestIndex, Original
 from crawler.warc.writer import WarcFileWriter
 
@@ -72,6 +72,14 @@ WARCINFO_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN",
     "AUTOTHROTTLE_ENABLED",
     "CRAWL_PROFILE",
+    # What a profile changes (crawler.profile): the values in force, not settings.py's.
+    "CONCURRENT_REQUESTS",
+    "HONOUR_CRAWL_DELAY",
+    "RETRY_TIMES",
+    "RETRY_BACKOFF_BASE",
+    "RETRY_BACKOFF_MAX",
+    "RETRY_AFTER_MAX",
+    "DOWNLOAD_TIMEOUT",
     "EDITION_URL_VI",
     "EDITION_URL_EN",
     "WARC_MAX_SIZE",
@@ -86,7 +94,7 @@ WARCINFO_SETTINGS = (
 WARC_1_1_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 ROBOTS_OBEYED = (
     "robots.txt obeyed per RFC 9309 (crawler.politeness.RobotsMiddleware): 4xx = allowed, 5xx or"
-    " timeout = back off and retry, then stop as site unavailable; Crawl-delay honoured; its"
+    " timeout = back off and retry, then stop as site unavailable; Crawl-delay {crawl_delay}; its"
     " robots.txt fetches are archived like any response"
 )
 # What the records are and are not, for whoever reads these files in twenty years.
@@ -243,6 +251,8 @@ class WarcMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured("WARC_ENABLED is off")
+        if not opens_run(settings):  # `scrapy shell`, `fetch`, `parse`: nothing is archived
+            raise NotConfigured("no run outside `scrapy crawl`")
         self.crawler = crawler
         self.run = get_run(crawler)  # the run id is read later: the run is opened after us
         self.max_size = settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
@@ -314,7 +324,17 @@ class WarcMiddleware:
             ("crawler-git-commit", git_commit()),
             ("http-header-user-agent", s.get("USER_AGENT")),
             ("robots", "obey" if obey else "ignore"),
-            ("robots-policy", ROBOTS_OBEYED if obey else "robots.txt not consulted"),
+            # The policy in force: the loopback profile turns HONOUR_CRAWL_DELAY off.
+            (
+                "robots-policy",
+                ROBOTS_OBEYED.format(
+                    crawl_delay="honoured"
+                    if s.getbool("HONOUR_CRAWL_DELAY", True)
+                    else "ignored (HONOUR_CRAWL_DELAY off)"
+                )
+                if obey
+                else "robots.txt not consulted",
+            ),
         ]
         fields += [(f"setting-{name}", str(s.get(name))) for name in WARCINFO_SETTINGS]
         fields += list(CAPTURE_NOTES.items())
