@@ -18,7 +18,14 @@ from crawler.normalize.bylines import parse_byline
 from crawler.normalize.captions import split_caption
 from crawler.normalize.dates import parse_published
 from crawler.normalize.language import detect_language
-from crawler.normalize.text import clean_block, clean_raw, clean_text, decode_html, has_replacement
+from crawler.normalize.text import (
+    clean_block,
+    clean_raw,
+    clean_text,
+    decode_html,
+    drop_replacements,
+    has_replacement,
+)
 from crawler.pages import Extraction, parse_album, parse_article
 
 __all__ = ["RECORD_FIELDS", "ExtractedPage", "build_record", "extract_page", "page_kind"]
@@ -179,4 +186,24 @@ def _normalizer_issues(record: dict[str, Any]) -> list[str]:
         out.append("date_unparseable" if reason == "unparseable" else f"date_{reason}")
     if any(has_replacement(record.get(k)) for k in ("title", "lead", "body_text", "kicker")):
         out.append("replacement_characters")
+    # One bad character must not cost the record (the schema forbids U+FFFD and surrogates):
+    # flagged above, dropped here from every field.
+    if _drop_bad_characters(record) and "replacement_characters" not in out:
+        out.append("replacement_characters")
     return out
+
+
+def _drop_bad_characters(value: Any) -> bool:
+    """Remove U+FFFD and lone surrogates from every string in `value` (a record, in place).
+    True when something was removed."""
+    changed = False
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, v in list(items):
+        if isinstance(v, str):
+            cleaned = drop_replacements(v)
+            if cleaned is not v:
+                value[key] = cleaned
+                changed = True
+        elif isinstance(v, dict | list):
+            changed = _drop_bad_characters(v) or changed
+    return changed

@@ -23,8 +23,10 @@ __all__ = [
     "clean_raw",
     "clean_text",
     "decode_html",
+    "drop_replacements",
     "has_replacement",
     "normalize_strings",
+    "utf8_with_repairs",
 ]
 
 REPLACEMENT_CHAR = "\ufffd"
@@ -53,6 +55,21 @@ _BLOCK_SPACE_RE = re.compile("[\t\x0b\x0c]")
 def has_replacement(s: str | None) -> bool:
     """True when ``s`` contains U+FFFD, i.e. some bytes were lost before the text reached us."""
     return s is not None and REPLACEMENT_CHAR in s
+
+
+_REPLACEMENT_RUN_RE = re.compile("( ?)[\ufffd\ud800-\udfff]+( ?)")
+
+
+def drop_replacements(s: str | None) -> str | None:
+    """``s`` without U+FFFD (bytes lost before the text reached us) and lone surrogates (a
+    ``&#xD800;`` reference), so that one bad character never costs the record (the schema
+    forbids both). Spaces around a dropped run merge into one; line edges stay trimmed."""
+    if s is None or not _REPLACEMENT_RUN_RE.search(s):
+        return s
+    out = _REPLACEMENT_RUN_RE.sub(lambda m: " " if m.group(1) or m.group(2) else "", s)
+    if "\n" in out:
+        out = "\n".join(line.strip(" ") for line in out.split("\n"))
+    return out.strip(" ") or None
 
 
 def _collapse(s: str) -> str:
@@ -189,13 +206,36 @@ def _same_family(header_codec: str, bom_codec: str) -> bool:
     return bom_codec.startswith(name) or name.startswith(bom_codec)
 
 
-def _mostly_utf8(body: bytes) -> bool:
-    """True when valid multi-byte UTF-8 characters outnumber the invalid bytes: a UTF-8 page with a
-    few corrupt bytes, better read as UTF-8 with losses than as cp1258 mojibake throughout."""
-    text = body.decode("utf-8", errors="replace")
-    invalid = text.count(REPLACEMENT_CHAR) - body.count(b"\xef\xbf\xbd")
-    valid_non_ascii = sum(1 for ch in text if ord(ch) > 0x7F) - text.count(REPLACEMENT_CHAR)
-    return valid_non_ascii > invalid
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def utf8_with_repairs(body: bytes) -> tuple[str, int, int]:
+    """UTF-8 text of `body` with each byte that is not valid UTF-8 read as cp1252 instead (the
+    usual stray bytes are Word quotes and dashes pasted from a Windows document; cp1252's five
+    undefined bytes are dropped). Returns (text, invalid bytes, runs of invalid bytes). Valid
+    UTF-8 around the bad bytes stays as it is, so one pasted quote no longer turns the page into
+    mojibake."""
+    text = body.decode("utf-8", "surrogateescape")
+    bad = runs = 0
+
+    def repair(m: re.Match[str]) -> str:
+        nonlocal bad, runs
+        raw = m.group().encode("utf-8", "surrogateescape")
+        bad += len(raw)
+        runs += 1
+        return raw.decode("cp1252", "ignore")
+
+    return _ESCAPED_RE.sub(repair, text), bad, runs
+
+
+def _mostly_utf8(body: bytes, bad: int, runs: int) -> bool:
+    """True when the page holds at least one valid multi-byte UTF-8 character (2+ bytes) per run
+    of invalid bytes: a UTF-8 page with a few stray bytes (six pasted quotes, junk after
+    `</html>`). A cp1258 or cp1252 page has almost no valid multi-byte sequence and an invalid
+    run at nearly every accented letter, whatever its header says."""
+    high = len(body) - len(body.translate(None, _HIGH_BYTES))
+    return high - bad >= 2 * runs
 
 
 def decode_html(body: bytes, header_encoding: str | None) -> tuple[str, list[str]]:
@@ -208,9 +248,11 @@ def decode_html(body: bytes, header_encoding: str | None) -> tuple[str, list[str
     - ``charset_repaired``: a declared charset (header, or meta when there is no header) was
       overridden because the bytes contradict it, and a declared or verified charset (BOM, meta,
       valid UTF-8) decoded them instead.
+      Also: a page that is mostly valid UTF-8 with a few stray bytes (pasted cp1252 quotes,
+      junk after ``</html>``) stays UTF-8 and only the stray bytes are read as cp1252
+      (``utf8_with_repairs``); nothing becomes U+FFFD.
     - ``charset_unknown``: nothing declared or verifiable fitted; the text is a best guess
-      (cp1258, or undeclared UTF-8 with U+FFFD for the broken bytes). Declared UTF-8 with a few
-      broken bytes is decoded with U+FFFD and no issue code: ``has_replacement`` reports it.
+      (cp1258).
     """
     header_codec = _codec_name(header_encoding)
 
@@ -244,12 +286,10 @@ def decode_html(body: bytes, header_encoding: str | None) -> tuple[str, list[str
         issues = ["charset_repaired"] if declared and utf8_evidence is not None else []
         return unicodedata.normalize("NFC", utf8_text), issues
 
-    if _mostly_utf8(body):
-        text = body.decode("utf-8", errors="replace")
-        # Declared UTF-8 with a few corrupt bytes: the charset is known, the bytes are broken;
-        # the U+FFFD left in the text is for the caller to report (``has_replacement``).
-        declared_utf8 = "utf-8" in (header_codec, meta_codec)
-        return unicodedata.normalize("NFC", text), [] if declared_utf8 else ["charset_unknown"]
+    repaired, bad, runs = utf8_with_repairs(body)
+    if _mostly_utf8(body, bad, runs):
+        # UTF-8 with a few stray bytes: keep UTF-8, repair only the stray bytes (cp1252).
+        return unicodedata.normalize("NFC", repaired), ["charset_repaired"]
     # From here on the charset is a guess, and saying "repaired" would overstate it.
     text = body.decode("cp1258", errors="replace")
     return unicodedata.normalize("NFC", text), ["charset_unknown"]

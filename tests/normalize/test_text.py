@@ -130,7 +130,7 @@ def _cp1258_page(meta: str = "") -> tuple[bytes, str]:
 
 CP1258_WITH_META, CP1258_WITH_META_TEXT = _cp1258_page(META_1258)
 CP1258_BARE, CP1258_BARE_TEXT = _cp1258_page()
-# A UTF-8 page with one corrupt byte: still UTF-8, one character lost.
+# A UTF-8 page with one corrupt byte: still UTF-8, the stray byte read as cp1252 (issue 15).
 BROKEN_UTF8 = _page(VI).encode("utf-8").replace(b"Long", b"L\xffng")
 
 # (id, body, header charset, expected text, expected issues)
@@ -197,15 +197,15 @@ DECODE = [
         "declared-utf8-with-bad-byte",
         BROKEN_UTF8,
         "utf-8",
-        _page(VI.replace("Long", "L\ufffdng")),
-        [],
+        _page(VI.replace("Long", "L\u00ffng")),
+        ["charset_repaired"],
     ),
     (
         "mostly-utf8-with-bad-byte",
         BROKEN_UTF8,
         None,
-        _page(VI.replace("Long", "L\ufffdng")),
-        ["charset_unknown"],
+        _page(VI.replace("Long", "L\u00ffng")),
+        ["charset_repaired"],
     ),
 ]
 
