@@ -548,7 +548,10 @@ def _coverage_section(report: dict[str, Any]) -> list[str]:
         "|---|" + "---:|" * len(kinds) + "---:|---:|---|",
     ]
     for name in coverage.FIELDS:
-        cells = " | ".join(_pct(cov[k]["fields"][name]["share"]) for k in kinds)
+        cells = " | ".join(
+            _pct(cov[k]["fields"][name]["share"]) if coverage.applies(k, name) else "—"
+            for k in kinds
+        )
         fallbacks = sum(cov[k]["fields"][name]["fallback"] for k in kinds)
         exempt = sum(cov[k]["fields"][name].get("exempt", 0) for k in kinds)
         why = f" ({coverage.EXEMPT[name][1]})" if exempt and name in coverage.EXEMPT else ""

@@ -13,6 +13,9 @@ import math
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+# `coverage` is also the name of the coverage figures passed around below.
+from crawler.observe import coverage as coverage_rules
+
 WIDTH = 960
 LEFT, RIGHT = 70, 30
 PLOT_W = WIDTH - LEFT - RIGHT
@@ -200,7 +203,7 @@ def _coverage_panel(
         if gate and gate["result"] in ("warn", "fail"):
             label += "  WARNING" if gate["result"] == "warn" else "  FAILED"
         out.append(_text(bar_x + bar_w + 8, y + 15, label, 12, fill=colour if gate else "#333"))
-        if albums and albums["records"]:
+        if albums and albums["records"] and coverage_rules.applies("album", name):
             share_alb = albums["fields"].get(name, {"share": 0.0})["share"]
             out.append(
                 _text(

@@ -77,6 +77,19 @@ EXEMPT: dict[str, tuple[Any, str]] = {
 }
 
 
+# record type -> fields it never has, so reports leave them out instead of showing "0 %".
+# Albums (crawler/pages/album.py): no kicker and no body — the photos are the content; their one
+# byline is a "(Translated by …)" note, which names translators, never authors or a source.
+NOT_APPLICABLE: dict[str, frozenset[str]] = {
+    "album": frozenset({"kicker", "body_text", "body_html", "links", "authors", "source_credit"}),
+}
+
+
+def applies(kind: str, field: str) -> bool:
+    """Whether a record of this type (`article`, `album`) can have the field at all."""
+    return field not in NOT_APPLICABLE.get(kind, ())
+
+
 def _names(field: str) -> tuple[str, ...]:
     return ALIASES.get(field, (field,))
 
