@@ -18,6 +18,19 @@ from crawler.status import EXIT_CODES
 from crawler.validate import check_settings
 
 
+class FeedExportRefused(CrawlerError):
+    """Feed exports see items before the record pipeline has merged sections, URLs and versions
+    (and with its private keys): half-built records. The records files are the output."""
+
+    status = "bad_arguments"
+
+    def __init__(self, given: str) -> None:
+        super().__init__(
+            f"feed exports ({given}) are not supported: they would get half-built items; the "
+            "records are written to OUTPUT_DIR/records/articles/<run_id>/<edition>.jsonl"
+        )
+
+
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
         return "Run a spider; exit status tells how the run went (see README)"
@@ -28,6 +41,10 @@ class Command(ScrapyCrawlCommand):
         # Everything a run needs is checked before the crawler process exists: a bad value then
         # costs one line and exit 2, with nothing under OUTPUT_DIR for the next run to "resume".
         try:
+            if self.settings.getdict("FEEDS"):
+                raise FeedExportRefused(
+                    "-o/-O" if opts.output or opts.overwrite_output else "FEEDS"
+                )
             check_settings(self.settings)
             if len(args) == 1:
                 spidercls = get_spider_loader(self.settings).load(args[0])

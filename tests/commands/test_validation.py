@@ -108,3 +108,22 @@ def test_sigint_at_any_moment_is_not_a_success(small_replica, tmp_path: Path, de
     finished = bool(reports) and json.loads(reports[-1].read_text())["finish_reason"] == "finished"
     # Exit 0 or 3 only for a run that really finished (the signal came too late to matter).
     assert proc.returncode not in (0, 3) or finished, stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    "args, given",
+    [
+        (["-O", "{tmp}/feed.jsonl"], "-o/-O"),
+        (["-o", "{tmp}/feed.jsonl"], "-o/-O"),
+        (["-s", 'FEEDS={{"{tmp}/feed.jsonl": {{"format": "jsonlines"}}}}'], "FEEDS"),
+    ],
+    ids=["-O", "-o", "FEEDS"],
+)
+def test_feed_exports_are_refused(small_replica, tmp_path: Path, args, given) -> None:
+    # Issue 17 point 1: never half-built items in a feed; a clear refusal instead.
+    _refused(
+        small_replica, tmp_path / "out", *[a.format(tmp=tmp_path) for a in args],
+        message=f"error: feed exports ({given}) are not supported: they would get half-built"
+        " items; the records are written to OUTPUT_DIR/records/articles/<run_id>/<edition>.jsonl",
+    )  # fmt: skip
+    assert not (tmp_path / "feed.jsonl").exists()
