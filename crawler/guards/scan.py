@@ -113,7 +113,7 @@ def count_tags(body: bytes) -> int:
 # A heading, its content (no other heading tag inside, at most 4,000 bytes), and its end tag.
 # HTML5 parsers (browsers) close an open <h1> at </h2> (any heading end tag closes any heading);
 # libxml2 ignores the mismatched end tag and nests the rest of the page in the heading, so "the
-# title" becomes the whole article (pitfalls.md). The start tag may not contain `<`, so a failed
+# title" becomes the whole article (docs/pitfalls.md). The start tag may not contain `<`, so a failed
 # attempt stops at the next tag, and the content cannot cross another heading: every byte is
 # looked at by at most one attempt.
 _HEADING_RE = re.compile(
