@@ -170,6 +170,10 @@ RECHECK_WINDOW_DAYS = 30
 RECHECK_BUDGET = 200
 # Listing pages to keep paging past the first page that holds only archived items.
 INCREMENTAL_OVERLAP_PAGES = 0
+# ids=START-END: at most this many ids per run (each id is one request; the real site has ~200k).
+IDS_MAX_SPAN = 1_000_000
+# urls_file=: a longer line is skipped as skipped/urls_file/too_long (never logged whole).
+URLS_FILE_MAX_URL = 2000
 
 # --- Distributed mode (crawler/distributed, docs/operating.md) -------------------------------
 # Empty: one process and nothing needs Redis. A URL (redis://host:6379/0): the scheduler queue, the

@@ -36,6 +36,7 @@ from scrapy.http import Response
 
 from crawler import crashpoints
 from crawler import editions as urls
+from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
 from crawler.normalize.text import decode_html
@@ -54,6 +55,11 @@ ARTICLE_PRIORITY = 0
 REQUISITE_PRIORITY = -10  # images and CSS last: they name no section and hold no record
 
 
+# Article ids are a CMS sequence (~200,000 in 2025); anything past this cannot be one, and SQLite
+# (the state store) overflows above 2**63 - 1.
+MAX_ARTICLE_ID = 999_999_999
+
+
 def _parse_ids(value: str) -> tuple[int, int]:
     try:
         start, end = (int(x) for x in value.split("-", 1))
@@ -63,7 +69,24 @@ def _parse_ids(value: str) -> tuple[int, int]:
         ) from None
     if start < 1 or end < start:
         raise BadArgumentError("ids", value, "START-END with 1 <= START <= END")
+    if end > MAX_ARTICLE_ID:
+        raise BadArgumentError("ids", value, f"article ids up to {MAX_ARTICLE_ID:,}")
     return start, end
+
+
+def check_ids_span(id_range: tuple[int, int] | None, max_span: int) -> None:
+    """A range wider than IDS_MAX_SPAN is refused (each id is one request)."""
+    if id_range is not None and id_range[1] - id_range[0] + 1 > max_span:
+        value = f"{id_range[0]}-{id_range[1]}"
+        raise BadArgumentError("ids", value, f"at most {max_span:,} ids (IDS_MAX_SPAN)")
+
+
+def _check_urls_file(path: str) -> None:
+    """An undecodable urls file is refused before the run opens, naming the lines."""
+    bad = urls_file_lines.undecodable_lines(Path(path))
+    if bad:
+        where = urls_file_lines.describe(bad)
+        raise BadArgumentError("urls_file", path, f"a UTF-8 text file (not UTF-8: line {where})")
 
 
 class BaolonganSpider(Spider):
@@ -86,6 +109,8 @@ class BaolonganSpider(Spider):
         self.editions_wanted = ["vi", "en"] if edition in (None, "", "both") else [edition]
         if urls_file is not None and not Path(urls_file).is_file():
             raise BadArgumentError("urls_file", urls_file, "the path of an existing file")
+        if urls_file is not None:
+            _check_urls_file(urls_file)
         self.urls_file = urls_file
         self.id_range = _parse_ids(ids) if ids else None
         if limit is not None and (not str(limit).isdigit() or int(limit) < 1):
@@ -133,6 +158,7 @@ class BaolonganSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        check_ids_span(spider.id_range, crawler.settings.getint("IDS_MAX_SPAN", 1_000_000))
         spider.run = get_run(crawler)
         if opens_run(crawler.settings):
             # The lock: a second run is turned away before any request.
@@ -271,14 +297,23 @@ class BaolonganSpider(Spider):
         }
 
     def _requests_from_file(self, path: Path):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            line = line.strip()
+        # Streamed (urls_file.lines): a 20 MB file is never read or logged whole.
+        max_url = self.crawler.settings.getint("URLS_FILE_MAX_URL", urls_file_lines.DEFAULT_MAX_URL)
+        for row in urls_file_lines.lines(path):
+            n, line = row.number, row.text
+            if line is None or len(line) > max_url:
+                self.crawler.stats.inc_value("skipped/urls_file/too_long")
+                logger.warning(
+                    "%s:%d is longer than URLS_FILE_MAX_URL (%d characters): %d bytes skipped",
+                    path, n, max_url, row.length,
+                )  # fmt: skip
+                continue
             if not line or line.startswith("#"):
                 continue
             target = self.portal.to_fetch(line)
             if target is None or not (urls.article_id(target) or urls.album_id(target)):
                 self.crawler.stats.inc_value("skipped/urls_file/not_an_article")
-                logger.warning("%s:%d is not a portal article or album URL: %s", path, n, line)
+                logger.warning("%s:%d is not a portal article or album URL: %.200s", path, n, line)
                 continue
             req = self._item_request(target, force=True)
             if req:
