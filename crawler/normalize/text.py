@@ -37,6 +37,11 @@ REPLACEMENT_CHAR = "\ufffd"
 _ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
+# Bidirectional embedding, override and isolate controls: pasted from RTL-aware editors, they
+# reorder what a reader sees (a title can display backwards). Out of display fields, kept in
+# `*_raw` (the page as written).
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
 # All C0/C1 controls. Whitespace controls (\t, \n, \r, \x0b, \x0c, \x1c-\x1f, \x85) are turned
 # into spaces or newlines *before* this runs, so only the invisible ones are deleted outright.
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -85,8 +90,9 @@ def _collapse(s: str) -> str:
 
 
 def clean_text(s: str | None) -> str | None:
-    """Display-field rule: entities decoded, NFC, no controls or zero-width characters,
-    whitespace collapsed to single spaces, trimmed; empty becomes None.
+    """Display-field rule: entities decoded, NFC, no controls, zero-width or bidi control
+    characters (U+202A-U+202E, U+2066-U+2069), whitespace collapsed to single spaces, trimmed;
+    empty becomes None.
 
     U+FFFD is kept (it signals lost bytes; callers test it with ``has_replacement``), except when
     ``html.unescape`` itself produced it from an invalid reference such as ``&#0;``.
@@ -96,7 +102,7 @@ def clean_text(s: str | None) -> str | None:
     unescaped = html.unescape(s) if "&" in s else s
     if REPLACEMENT_CHAR in unescaped and REPLACEMENT_CHAR not in s:
         unescaped = unescaped.replace(REPLACEMENT_CHAR, "")
-    out = _collapse(unescaped)
+    out = _collapse(_BIDI_RE.sub("", unescaped))
     return out or None
 
 

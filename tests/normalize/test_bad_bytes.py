@@ -12,7 +12,13 @@ import pytest
 
 from crawler.editions import Editions
 from crawler.extract import build_record
-from crawler.normalize.text import decode_html, drop_replacements, utf8_with_repairs
+from crawler.normalize.text import (
+    clean_raw,
+    clean_text,
+    decode_html,
+    drop_replacements,
+    utf8_with_repairs,
+)
 from tests.hostile import pages
 from tests.hostile.server import encode_cp1258
 
@@ -107,3 +113,22 @@ def test_utf8_with_repairs(raw, text, bad, runs):
 )
 def test_drop_replacements(s, out):
     assert drop_replacements(s) == out
+
+
+# --- issue 15 item 11: bidi controls ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "control", [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+)
+def test_bidi_controls_leave_display_fields_but_stay_in_raw(control):
+    assert clean_text(f"Tiêu {control}đề{control} bài") == "Tiêu đề bài"
+    assert clean_raw(f"Tiêu {control}đề") == f"Tiêu {control}đề"
+
+
+def test_a_caption_with_bidi_controls_in_a_record():
+    body = page("Tiêu\u202e đề", ["Nội dung."]).replace(
+        b"</p>", "</p><p><img src='/image/a.jpg'><em>Ảnh\u2067 minh họa</em></p>".encode(), 1
+    )
+    record, _, _ = build_record(body, "utf-8", URL, EDITIONS)
+    assert record["title"] == "Tiêu đề"
