@@ -1,6 +1,6 @@
 """Photo-album pages (vi `/xem-albumphoto/<slug>.<id>.html?pid=n`, en `/view-albumphoto/...`).
 
-Album markup has not been seen (site.md), so the album is read like an article whose body is a run
+Album markup has not been seen (docs/site.md), so the album is read like an article whose body is a run
 of photos: the same title/date strategies, the description found like a lead (with the
 "(Translated by …)" note split off into `byline_raw`), and the photos taken from the element that
 holds most content images, each with the caption the article forms give (em in the image's
@@ -29,7 +29,7 @@ from crawler.pages.common import (
 
 __all__ = ["parse_album"]
 
-# "(Translated by Kim Khanh)" at the end of an English album description (site.md).
+# "(Translated by Kim Khanh)" at the end of an English album description (docs/site.md).
 _NOTE_RE = re.compile(
     r"\s*(\((?:translated|translation|translator|người dịch|dịch)\b[^()]*\))\s*$", re.I
 )

@@ -2,7 +2,7 @@
 
 Nothing here knows a field of the record; it knows how the portal's pages are shaped in general
 (what a sidebar looks like, what a date looks like) so that the field functions in article.py,
-album.py and listing.py can stay short. The portal's real page chrome is unknown (site.md), so the
+album.py and listing.py can stay short. The portal's real page chrome is unknown (docs/site.md), so the
 region and hint rules are deliberately generic: class/id stems and box labels, never one class name.
 """
 
@@ -43,7 +43,7 @@ class Extraction:
     """What a page module found on one article or album page."""
 
     fields: dict[str, Any]
-    """Raw and structural record fields (architecture.md lists them)."""
+    """Raw and structural record fields (docs/architecture.md lists them)."""
     strategies: dict[str, str] = field(default_factory=dict)
     """Field -> name of the fallback that produced it (`h1+slug`, `og:title`, `jsonld`, ...)."""
     issues: list[str] = field(default_factory=list)
@@ -55,7 +55,7 @@ class Extraction:
 
 # remove_comments/remove_pis: comments never reach the record and would otherwise show up as
 # text nodes in every search. huge_tree: lxml otherwise drops deeply nested content silently
-# (pitfalls.md).
+# (docs/pitfalls.md).
 # The plain etree parser, not lxml.html's: lxml.html looks up a Python element class for every
 # element proxy, which cost more than all field rules together (~1 µs per element visit).
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
@@ -212,7 +212,7 @@ def strip_site_name(s: str | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Dates as the portal prints them: `20/01/2022 - 18:20` (site.md); a time may also come first or
+# Dates as the portal prints them: `20/01/2022 - 18:20` (docs/site.md); a time may also come first or
 # be missing. Only slash dates: the site's one documented format, and cheap to pre-filter.
 
 DATE_RE = re.compile(
@@ -374,22 +374,19 @@ def _looks_like_box(el: Element, teasers: bool = True) -> bool:
         return False
     if box_label(el):
         return True
+    if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
+        return not holds_prose(el) and bool(SIDE_HINT_RE.search(hints(el)))
+    links, items, linked, text = _link_stats(el)
+    if len(items) >= 3 and _teaser_list(el, items, text):
+        return True  # teasers: links to other items, each with a summary at most
     if holds_prose(el) or _holds_photos(el):
         return False  # the article or album (or a wrapper of it), however many links beside it
-    if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
-        return bool(SIDE_HINT_RE.search(hints(el)))
-    links, items, linked, text = _link_stats(el)
     if links >= 3 and linked >= 0.5 * text:
         return True
-    if len(items) >= 3 and _teaser_list(el, items, text):
-        return True  # teasers: links to other items, each with a short summary at most
     h = hints(el) if tag != "td" else ""
-    return bool(h) and bool(SIDE_HINT_RE.search(h)) and (text - linked) < _PROSE_CHARS
+    return bool(h) and bool(SIDE_HINT_RE.search(h))
 
 
-# Text outside links per listed item in a list of teasers (a summary); an article has far more
-# text per link to another item, even with a related box inside it.
-_TEASER_CHARS = 400
 _BLOCK_TAGS_FOR_LINKS = frozenset(("p", "li", "div", "td", "h2", "h3", "h4", "h5", "dt", "dd"))
 
 
@@ -397,18 +394,23 @@ _PROSE_RUN_CHARS = 80
 
 
 def holds_prose(el: Element) -> bool:
-    """The element holds running text: two consecutive paragraphs of at least _PROSE_RUN_CHARS
-    characters each outside links. Teasers alternate links and summaries; menus, ads and link
-    lists have none; an article body always has such a run (or one long paragraph)."""
+    """The element holds running text: one long paragraph, or two paragraphs of at least
+    _PROSE_RUN_CHARS characters outside links under one parent with only paragraphs (sub-heads,
+    image and caption lines) between them. Teasers alternate links and summaries; menus, ads and
+    link lists have none; an article body always has such a run."""
     for p in el.iter("p"):
         own = _own_chars(p)
         if own >= 3 * _PROSE_RUN_CHARS:
             return True
         if own < _PROSE_RUN_CHARS:
             continue
-        nxt = p.getnext()
-        if nxt is not None and nxt.tag == "p" and _own_chars(nxt) >= _PROSE_RUN_CHARS:
-            return True
+        for nxt in p.itersiblings():
+            if not isinstance(nxt.tag, str):
+                continue
+            if nxt.tag != "p" and nxt.find(".//img") is None:
+                break
+            if nxt.tag == "p" and _own_chars(nxt) >= _PROSE_RUN_CHARS:
+                return True
     return False
 
 
@@ -456,14 +458,31 @@ def _link_stats(el: Element) -> tuple[int, list[Element], int, int]:
 
 
 def _teaser_list(el: Element, items: list[Element], text: int) -> bool:
-    """The element is mostly the block that holds its item links, and that block has little text
-    per item (a title and a summary), unlike an article with a related box beside it."""
+    """The element is mostly the block that holds its item links, and that block is a run of
+    units each opened by a link to another item (a teaser: title, then a summary of any length).
+    An article with a related box beside it is not: the links' block is a small part of it."""
     common = _common_ancestor(items, el)
     held = len(collapse(text_of(common)))
     if held < 0.7 * text:
         return False
-    linked = sum(len(collapse(text_of(a))) for a in items)
-    return held - linked <= _TEASER_CHARS * len(items)
+    units = [c for c in common if isinstance(c.tag, str) and collapse(text_of(c))]
+    opened = set(map(id, items))
+    n_open = sum(1 for u in units if id(_first_link(u)) in opened)
+    return n_open >= 3 and n_open >= 0.4 * len(units)
+
+
+def _first_link(unit: Element) -> Element | None:
+    """The link that opens a unit: the unit itself, or its first link when no text precedes it."""
+    if unit.tag == "a":
+        return unit
+    for node in unit.iter():
+        if node.tag == "a":
+            return node
+        if node is not unit and (node.text or "").strip():
+            return None
+        if node is unit and (unit.text or "").strip():
+            return None
+    return None
 
 
 def _common_ancestor(nodes: list[Element], top: Element) -> Element:
@@ -481,10 +500,20 @@ def _common_ancestor(nodes: list[Element], top: Element) -> Element:
 
 
 def _standalone(a: Element, n: int) -> bool:
+    """The link is a block of its own, or opens its block as a teaser's title does (`<li><a>title
+    </a><p>summary</p></li>`); a link inside a sentence of the body is neither."""
+    if a.find(".//img") is not None:
+        return True
     node = a.getparent()
     while node is not None and node.tag not in _BLOCK_TAGS_FOR_LINKS:
         node = node.getparent()
-    return node is None or len(collapse(text_of(node))) <= n + 3 or a.find(".//img") is not None
+    if node is None:
+        return True
+    text = collapse(text_of(node))
+    if len(text) <= n + 3:
+        return True
+    opening = collapse(text_of(a))
+    return bool(opening) and text.startswith(opening) and not (node.text or "").strip()
 
 
 _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")

@@ -1,7 +1,7 @@
 """Section listings and home pages: the menu, the main entries, other item links, pagination.
 
 Nothing about the portal's listing chrome is known beyond "title + summary (+ thumbnail)" per entry
-(site.md), so each part is recognised by what it *is* rather than by a class name:
+(docs/site.md), so each part is recognised by what it *is* rather than by a class name:
 
 - menu sections: links whose path has the section shape (`/<slug>/`, `/<slug>/<slug>/`) on a portal
   host, not pagination; names are the link texts (menu containers win over other mentions);

@@ -10,7 +10,7 @@ left out as the lead).
 from __future__ import annotations
 
 from crawler.pages.article.page import ArticlePage, Found, p_text
-from crawler.pages.common import Element, PageRegions, text_of
+from crawler.pages.common import Element, PageRegions, holds_prose, text_of
 
 __all__ = ["find_container"]
 
@@ -45,20 +45,19 @@ def _describe(el: Element) -> str:
 
 
 def _boxed(el: Element) -> bool:
-    """A container candidate that is page furniture, or sits in a box that holds little besides
-    it (a teaser list, a "most read" box). Wrappers that hold much more than the candidate (the
-    page, the article with its related box) are not asked: their verdict is not the candidate's."""
+    """A container candidate that is page furniture or sits in a box (a teaser list, a "most
+    read" box). The climb stops at the first wrapper that holds running text: from there up,
+    the verdict is about the article's surroundings, not the candidate."""
     regions = PageRegions()
-    own = len(text_of(el))
     node: Element | None = el
-    for _ in range(5):
+    for _ in range(6):
         if node is None or node.tag in ("body", "html"):
             return False
         if regions.is_box(node):
             return True
-        node = node.getparent()
-        if node is not None and len(text_of(node)) > 1.5 * own + 200:
+        if node is not el and holds_prose(node):
             return False
+        node = node.getparent()
     return False
 
 
