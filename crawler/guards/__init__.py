@@ -13,7 +13,7 @@ code, and none of them stops the crawl:
   `bad_encoding`, `redirect_loop`, `too_many_redirects`, `offsite_redirect`, `offsite_request`,
   `bad_authority`, `redirect_not_article`, `timeout`, `data_loss`, `connection_error`, `dns_error`,
   `download_error`, `http_4xx`, `http_5xx` (after retries), `empty_body`, `not_html`, `blank_page`,
-  `script_only`, `extract_error`;
+  `script_only`, `too_many_tags` (more than GUARD_MAX_TAGS tags), `extract_error`;
 - records kept with a reason added to `quality_issues` (counted `quality/<reason>` by
   NormalizePipeline, logged "flagged <url>: <reason> (<detail>)"): `nul_bytes` (stripped before
   parsing), `deep_nesting` (wrappers beyond GUARD_MAX_DEPTH unwrapped, so the content survives),
