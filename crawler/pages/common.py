@@ -372,13 +372,16 @@ def _looks_like_box(el: Element, teasers: bool = True) -> bool:
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     if tag not in _BOX_TAGS:
         return False
-    if box_label(el):
+    label = _label_part(el)
+    if label is not None and not _content_outside(el, label):
         return True
     if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
         return not holds_prose(el) and bool(SIDE_HINT_RE.search(hints(el)))
     links, items, linked, text = _link_stats(el)
-    if len(items) >= 3 and _teaser_list(el, items, text):
-        return True  # teasers: links to other items, each with a summary at most
+    if len(items) >= 3:
+        common = _teaser_list(el, items, text)
+        if common is not None and not _content_outside(el, common):
+            return True  # teasers: links to other items, each with a summary at most
     if holds_prose(el) or _holds_photos(el):
         return False  # the article or album (or a wrapper of it), however many links beside it
     if links >= 3 and linked >= 0.5 * text:
@@ -416,16 +419,13 @@ def holds_prose(el: Element) -> bool:
 
 def _holds_photos(el: Element) -> bool:
     """Two or more content images: not thumbnails linking to items, not banners linking away."""
-    n = 0
-    for img in el.iter("img"):
-        link = next((a for a in img.iterancestors("a")), None)
-        href = (link.get("href") or "") if link is not None else ""
-        if href and (_ITEM_HREF_RE.search(href) or not _IMAGE_HREF_RE.search(href)):
-            continue
-        n += 1
-        if n >= 2:
-            return True
-    return False
+    return sum(1 for img in el.iter("img") if _content_image(img)) >= 2
+
+
+def _content_image(img: Element) -> bool:
+    link = next((a for a in img.iterancestors("a")), None)
+    href = (link.get("href") or "") if link is not None else ""
+    return not (href and (_ITEM_HREF_RE.search(href) or not _IMAGE_HREF_RE.search(href)))
 
 
 _IMAGE_HREF_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|jfif|bmp)(?:[?#]|$)", re.I)
@@ -457,18 +457,53 @@ def _link_stats(el: Element) -> tuple[int, list[Element], int, int]:
     return links, items, linked, len(collapse(text_of(el)))
 
 
-def _teaser_list(el: Element, items: list[Element], text: int) -> bool:
+def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None:
     """The element is mostly the block that holds its item links, and that block is a run of
     units each opened by a link to another item (a teaser: title, then a summary of any length).
-    An article with a related box beside it is not: the links' block is a small part of it."""
+    An article with a related box beside it is not: the links' block is a small part of it.
+    Returns the block of teasers."""
     common = _common_ancestor(items, el)
     held = len(collapse(text_of(common)))
     if held < 0.7 * text:
-        return False
+        return None
     units = [c for c in common if isinstance(c.tag, str) and collapse(text_of(c))]
     opened = set(map(id, items))
     n_open = sum(1 for u in units if id(_first_link(u)) in opened)
-    return n_open >= 3 and n_open >= 0.4 * len(units)
+    return common if n_open >= 3 and n_open >= 0.4 * len(units) else None
+
+
+def _label_part(el: Element) -> Element | None:
+    """The part of `el` headed by a furniture label ("Đọc nhiều", "Tin liên quan"): `el` itself
+    when the label is its own first text, else its child that holds the label; None without."""
+    if not box_label(el):
+        return None
+    if (el.text or "").strip():
+        return el
+    for child in el:
+        if isinstance(child.tag, str) and collapse(text_of(child)):
+            return child if box_label(child) and len(el) > 1 and _is_heading(child) else el
+    return el
+
+
+def _is_heading(el: Element) -> bool:
+    """A short line heading what follows (not a box of its own)."""
+    return len(collapse(text_of(el))) <= 40 and el.find(".//a") is None
+
+
+def _content_outside(el: Element, part: Element) -> bool:
+    """Article content (a long paragraph, a content image) in `el` outside `part` and outside
+    its heading: the verdict on `part` is then not the verdict on `el` (a table row holding a
+    sidebar cell and the article's cell, a wrapper holding the photos and a teaser list)."""
+    if part is el:
+        return False
+    for p in el.iter("p"):
+        if _own_chars(p) >= 2 * _PROSE_RUN_CHARS and not _inside(p, part):
+            return True
+    return any(not _inside(img, part) and _content_image(img) for img in el.iter("img"))
+
+
+def _inside(node: Element, part: Element) -> bool:
+    return node is part or any(a is part for a in node.iterancestors())
 
 
 def _first_link(unit: Element) -> Element | None:

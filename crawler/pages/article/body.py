@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.pages.article.page import FAR, Anchors, ArticlePage
-from crawler.pages.common import Element, collapse, drop_tree, hints, text_of
+from crawler.pages.common import Element, collapse, drop_tree, hints, holds_prose, text_of
 
 __all__ = ["cut_body", "is_end_block", "is_furniture"]
 
@@ -78,7 +78,7 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
 def _first_text_at(pg: ArticlePage, c: Element, start: int) -> int:
     """Position of the container's first paragraph of prose after `start`."""
     for p in c.iter("p"):
-        if pg.idx(p) > start and len(text_of(p).strip()) > 80:
+        if pg.idx(p) > start and len(text_of(p).strip()) > 80 and not _in_furniture(p, c):
             return pg.idx(p)
     return FAR
 
@@ -106,7 +106,7 @@ def _images_after(pg: ArticlePage, c: Element, end: int) -> bool:
 def _in_furniture(el: Element, c: Element) -> bool:
     node = el.getparent()
     while node is not None and node is not c:
-        if is_furniture(node):
+        if is_furniture(node) or is_end_block(node):
             return True
         node = node.getparent()
     return False
@@ -172,8 +172,8 @@ def is_furniture(el: Element) -> bool:
     (related, most read, tags), an image linking off the portal (an ad), a form or button (comment,
     cookie and newsletter widgets), or a box headed by such a label. Paragraphs never are: the body
     has inline links."""
-    if el.tag not in _FURNITURE_TAGS:
-        return False
+    if el.tag not in _FURNITURE_TAGS or holds_prose(el):
+        return False  # (a wrapper of the body that also holds a widget is not furniture)
     if el.tag in ("form", "iframe") or el.find(".//button") is not None:
         return True
     if el.find(".//input") is not None or el.find(".//textarea") is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.article.body import is_end_block
+from crawler.pages.article.body import is_end_block, is_furniture
 from crawler.pages.article.lead import after_header
 from crawler.pages.article.page import FAR, Anchors, ArticlePage, Found, bold_only, title_anchor
 from crawler.pages.common import Element, collapse, find_date, style_right, text_of
@@ -61,6 +61,8 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
             continue
         if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
             continue  # the date line may sit between the lead and the byline
+        if _in_furniture(el):
+            continue  # a cookie notice, an ad or a share bar printed before the body
         if len(text) > 80 or el.find(".//img") is not None:
             return Found()  # body text (or an image) comes first: no byline on top
         if el.find(".//a") is not None or at.regions.in_chrome(el):
@@ -68,6 +70,12 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
         if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
             return Found(text, "above-body", _byline_block(el))
     return Found()
+
+
+def _in_furniture(el: Element) -> bool:
+    return any(
+        is_furniture(x) or is_end_block(x) for x in (el, *el.iterancestors()) if x.tag != "body"
+    )
 
 
 def _byline_block(el: Element) -> Element:
