@@ -102,13 +102,9 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
 
 
 def _image_row(row: Element, img: Element) -> bool:
-    """A table row holding just this image (a layout table for one photo and its caption)."""
-    table = row.getparent()
-    if table is not None and table.tag in ("tbody", "thead"):
-        table = table.getparent()
-    if table is None or len(table.findall(".//img")) != 1 or len(table.findall(".//tr")) > 3:
-        return False
-    return not collapse(text_of(row))
+    """A table row holding just this image and no text: a layout table of photos, each row
+    followed by its caption row (one photo with its caption, or a whole album)."""
+    return len(row.findall(".//img")) == 1 and not collapse(text_of(row))
 
 
 def _enclosing(el: Element, body: Element, tag: str) -> Element | None:

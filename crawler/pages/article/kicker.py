@@ -125,4 +125,5 @@ def _kicker_ok(pg: ArticlePage, at: Anchors, el: Element, hinted: bool = False) 
     if at.regions.in_chrome(el):
         return False
     # A heading bigger than the title is a section banner, not a kicker.
-    return not (el.tag in HEADINGS and at.title is not None and el.tag < at.title.tag)
+    t = at.title
+    return not (el.tag in HEADINGS and t is not None and t.tag in HEADINGS and el.tag < t.tag)
