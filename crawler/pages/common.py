@@ -473,21 +473,18 @@ def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None
 
 
 def _label_part(el: Element) -> Element | None:
-    """The part of `el` headed by a furniture label ("Đọc nhiều", "Tin liên quan"): `el` itself
-    when the label is its own first text, else its child that holds the label; None without."""
+    """The part of `el` a furniture label ("Đọc nhiều", "Tin liên quan") stands for: `el` when
+    the label is its own first text; else the first child holding text, which is the label's
+    heading or a box of its own. None without a label. `_content_outside` then decides whether
+    the verdict on that part is the verdict on `el`."""
     if not box_label(el):
         return None
     if (el.text or "").strip():
         return el
     for child in el:
         if isinstance(child.tag, str) and collapse(text_of(child)):
-            return child if box_label(child) and len(el) > 1 and _is_heading(child) else el
+            return child
     return el
-
-
-def _is_heading(el: Element) -> bool:
-    """A short line heading what follows (not a box of its own)."""
-    return len(collapse(text_of(el))) <= 40 and el.find(".//a") is None
 
 
 def _content_outside(el: Element, part: Element) -> bool:
