@@ -8,7 +8,15 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.pages.article.page import FAR, Anchors, ArticlePage
-from crawler.pages.common import Element, collapse, drop_tree, hints, holds_prose, text_of
+from crawler.pages.common import (
+    Element,
+    box_label,
+    collapse,
+    drop_tree,
+    hints,
+    holds_prose,
+    text_of,
+)
 
 __all__ = ["cut_body", "is_end_block", "is_furniture"]
 
@@ -181,6 +189,8 @@ def is_furniture(el: Element) -> bool:
     text = collapse(text_of(el))
     if text and _FURNITURE_LABEL_RE.match(text) and len(text) < 400:
         return True
+    if box_label(el):
+        return True  # "Tin liên quan", "Đọc nhiều", "Chia sẻ" ... heading the block
     links = [a for a in el.iter("a") if a.get("href")]
     if not links:
         return False

@@ -61,11 +61,11 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
             continue
         if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
             continue  # the date line may sit between the lead and the byline
-        if _in_furniture(el):
-            continue  # a cookie notice, an ad or a share bar printed before the body
+        if _in_furniture(el) or at.regions.in_chrome(el):
+            continue  # a cookie notice, an ad, a related box printed before the body
         if len(text) > 80 or el.find(".//img") is not None:
             return Found()  # body text (or an image) comes first: no byline on top
-        if el.find(".//a") is not None or at.regions.in_chrome(el):
+        if el.find(".//a") is not None:
             continue
         if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
             return Found(text, "above-body", _byline_block(el))
