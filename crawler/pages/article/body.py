@@ -197,7 +197,13 @@ def is_furniture(el: Element) -> bool:
     if any(a.find(".//img") is not None and _offsite(a.get("href")) for a in links):
         return True  # an image linking away from the portal: a banner
     linked = sum(len(collapse(text_of(a))) for a in links)
-    return len(links) >= 2 and linked >= 0.6 * len(text)
+    if len(links) >= 2:
+        return linked >= 0.6 * len(text)
+    # One link and nothing else, to another item: a related box of one entry.
+    return linked >= len(text) - 3 and bool(_ITEM_HREF_RE.search(links[0].get("href") or ""))
+
+
+_ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
 
 
 def _offsite(href: str) -> bool:
