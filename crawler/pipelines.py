@@ -293,6 +293,8 @@ class RecordPipeline:
         previous = self.state.item(item["id"])
         if previous is None or previous["status"] == "gone":
             return
+        if self.state.written_in_run(self.run.run_id, "tombstones", item["id"]):
+            return  # recorded by this run already (before a crash, reconciled since)
         now = item.get("detected_at") or utcnow_iso()
         tombstone = {
             "schema_version": SCHEMA_VERSION,
@@ -311,6 +313,7 @@ class RecordPipeline:
             logger.error("tombstone for %s fails its schema: %s", item["id"], errors)
         path = self.writer.path("tombstones")
         (offset,) = self.writer.append(path, [tombstone])
+        crashpoints.reached("tombstone_commit", self.run.output_dir)
         with self.state.transaction():
             self.state.mark_written(
                 self.run.run_id, "tombstones", item["id"], 0, self.writer.relpath(path), offset
@@ -355,6 +358,16 @@ class RecordPipeline:
                             "warc_record_id": record.get("warc_record_id"),
                             "warc_payload_digest": record.get("warc_payload_digest"),
                             "last_run": self.run.run_id,
+                        }
+                    )
+                elif stream == "tombstones":
+                    # As _write_tombstone would have committed it: the item is gone, so the
+                    # resumed run does not record the deletion again.
+                    self.state.upsert_item(
+                        {
+                            "id": record["id"],
+                            "status": "gone",
+                            "last_checked": record["detected_at"],
                         }
                     )
                 self.state.delete_pending(self.run.run_id, record["id"])
