@@ -113,8 +113,8 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's
             continue
-        if at.regions.in_chrome(el):
-            continue
+        if at.regions.in_chrome(el) or _in_furniture(el):
+            continue  # a cookie notice or a comment box after the byline is not the article
         text = pg.text(el)
         if not text:
             continue
