@@ -42,6 +42,8 @@ def is_end_block(el: Element) -> bool:
         return bool(_SHARE_HINT_RE.search(hints(el)))
     if not _END_START_RE.match(first):
         return False  # cheap exit: most blocks start with ordinary text
+    if holds_prose(el):
+        return False  # a wrapper that opens with the share bar and goes on with the article
     text = collapse(text_of(el))
     if _END_LABEL_PREFIX_RE.match(text[:60]):
         return True
