@@ -26,7 +26,7 @@ from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
 from crawler.normalize.text import normalize_strings
 from crawler.observe import coverage
-from crawler.run import get_run, is_disk_full, opens_run, stop_for_full_disk, utcnow_iso
+from crawler.run import get_run, is_write_failure, opens_run, stop_for_write_failure, utcnow_iso
 from crawler.schema import validate
 from crawler.writer import RecordWriter
 
@@ -98,10 +98,14 @@ class RecordPipeline:
         left = self.state.count_pending(self.run.run_id)
         if left:
             self.stats.set_value("records/left_pending", left)
-            logger.warning("%d records stay pending for the resumed run", left)
+            # Whether a resumed run writes them depends on how the run ends (RunExtension).
         if self.writer:
             self.writer.close()
-        if not left and self.crawler.settings.getbool("LATEST_VIEW", True):
+        if (
+            not left
+            and not self.run.write_failure
+            and self.crawler.settings.getbool("LATEST_VIEW", True)
+        ):
             path, rows = write_latest(self.state, self.run.output_dir, self.run.run_id)
             self.stats.set_value("records/latest_rows", rows)
 
@@ -110,10 +114,10 @@ class RecordPipeline:
         try:
             return self._stage(item)
         except (OSError, sqlite3.OperationalError) as error:
-            if not is_disk_full(error):
+            if not is_write_failure(error):
                 raise
-            stop_for_full_disk(self.crawler, error)
-            raise DropItem(f"disk full: {error}") from None
+            stop_for_write_failure(self.crawler, error)
+            raise DropItem(f"not written ({self.run.write_failure}): {error}") from None
 
     def _stage(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -159,15 +163,15 @@ class RecordPipeline:
             # shared queue empty. A worker stopped mid-crawl keeps its records staged and
             # writes them when it rejoins the run.
             return
-        if self.run.disk_full:
+        if self.run.write_failure:
             return
         try:
             for batch in self.state.iter_pending(self.run.run_id):
                 self._write_batch(batch)
         except (OSError, sqlite3.OperationalError) as error:
-            if not is_disk_full(error):
+            if not is_write_failure(error):
                 raise
-            stop_for_full_disk(self.crawler, error)
+            stop_for_write_failure(self.crawler, error)
 
     def _finish(self, record: dict[str, Any]) -> dict[str, Any] | None:
         """Merge what the run saw of the id; None when its content is unchanged since last archived."""

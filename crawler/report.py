@@ -164,10 +164,17 @@ def decide_status(crawler, reason: str) -> str:
     statuses = ["success"]
     if reason == "site_unavailable":
         statuses.append("site_unavailable")
-    elif reason == "disk_full":
-        statuses.append("disk_full")
+    elif reason in ("disk_full", "output_unwritable"):
+        statuses.append(reason)
     elif reason != "finished":
         statuses.append("crawl_failed")
+    if stats.get("warc/lost"):
+        logger.error(
+            "WARC file(s) lost during the run: %s; %d record(s) point into them (see the report)",
+            ", ".join(stats["warc/lost"]),
+            len(stats.get("warc/lost_records") or []),
+        )
+        statuses.append("warc_lost")
     summary = summarize(stats)
     if summary["error_share"] > MAX_ERROR_SHARE:
         statuses.append("crawl_failed")
@@ -221,6 +228,10 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         "finished_at": finish.isoformat() if finish else None,
         "duration_s": round((finish - start).total_seconds(), 1) if start and finish else None,
         "gates": gate_list,
+        # WARC files deleted during the run and the records pointing into them (integrity.py).
+        "warc_lost": {"files": stats["warc/lost"], "records": stats.get("warc/lost_records", [])}
+        if stats.get("warc/lost")
+        else None,
         "record_count": facts["record_count"],
         "seen": facts["seen"],
         **summarize(stats),
@@ -273,6 +284,8 @@ STATUS_WORDS = {
     "crawl_failed": "crawl failed",
     "site_unavailable": "site unavailable",
     "disk_full": "disk full",
+    "warc_lost": "WARC file lost",
+    "output_unwritable": "output directory not writable",
     "output_locked": "output locked",
     "bad_arguments": "bad arguments",
 }
@@ -371,6 +384,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [f"# Run {report['run_id']}: {_status_words(report['status'])}", ""]
     lines += summary_lines(report)[1:]
     lines.append("")
+    if lost := report.get("warc_lost"):
+        lines += [
+            "## Lost WARC files",
+            "",
+            f"Deleted during the run: {', '.join(f'`{f}`' for f in lost['files'])}. "
+            f"{len(lost['records'])} record(s) point into them: "
+            + (", ".join(f"`{i}`" for i in lost["records"]) or "none"),
+            "",
+        ]
     if report.get("gates"):
         lines += [
             "## Quality gates",

@@ -32,6 +32,10 @@ from crawler.statecheck import state_problem
 
 logger = logging.getLogger(__name__)
 
+# Sent when the spider closes, before the run's status is decided: components that can find a
+# problem only then (crawler.warc.integrity) put it into the stats in time.
+run_closing = object()
+
 
 def utcnow_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -86,6 +90,7 @@ class RunContext:
     mode: str = "full"
     replay_run_id: str | None = None
     disk_full: bool = False
+    write_failure: str | None = None  # disk_full or output_unwritable once writes failed
     status: str | None = None
     notes: list[str] = field(default_factory=list)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -202,7 +207,10 @@ class RunContext:
 
     def release(self) -> None:
         if self.state:
-            self.state.close()
+            try:
+                self.state.close()
+            except sqlite3.Error as error:  # an unwritable folder: the WAL is replayed on resume
+                logger.error("the state store could not be closed cleanly: %s", error)
             self.state = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock
@@ -212,24 +220,68 @@ class RunContext:
             self._dir_lock_fd = None
 
 
-def is_disk_full(error: BaseException) -> bool:
+# Errors writing under OUTPUT_DIR that no retry fixes: the run stops, resumably, with the reason.
+WRITE_ERRNOS = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EROFS: "output_unwritable",  # remounted read-only
+    errno.EACCES: "output_unwritable",  # permissions
+    errno.EPERM: "output_unwritable",  # immutable (chattr +i)
+    errno.EIO: "output_unwritable",  # a failing disk
+}
+SQLITE_UNWRITABLE = ("disk I/O error", "readonly database", "unable to open database file")
+# Stops after which the same command resumes the run (RunContext.finish leaves it unfinished).
+RESUMABLE_REASONS = ("shutdown", "disk_full", "output_unwritable")
+
+
+def write_failure(error: BaseException) -> str | None:
+    """`disk_full` or `output_unwritable` when `error` is a failed write under OUTPUT_DIR."""
     if isinstance(error, OSError):
-        return error.errno in (errno.ENOSPC, errno.EDQUOT)
-    return isinstance(error, sqlite3.OperationalError) and "full" in str(error)
+        return WRITE_ERRNOS.get(error.errno)
+    if isinstance(error, sqlite3.OperationalError):
+        message = str(error)
+        if "full" in message:
+            return "disk_full"
+        if any(m in message for m in SQLITE_UNWRITABLE):
+            return "output_unwritable"
+    return None
 
 
-def stop_for_full_disk(crawler: Crawler, error: BaseException) -> None:
-    """Out of space under OUTPUT_DIR: stop the run cleanly (exit status disk_full). What is on
-    disk is whole and agrees with the state store; unwritten records stay pending for the resume."""
+def is_write_failure(error: BaseException) -> bool:
+    return write_failure(error) is not None
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return write_failure(error) == "disk_full"
+
+
+def stop_for_write_failure(crawler: Crawler, error: BaseException) -> None:
+    """OUTPUT_DIR takes no more writes (full, read-only, immutable, failing): stop the run
+    cleanly with that reason (exit status disk_full or output_unwritable). Lines on disk are
+    whole and agree with the state store; the run is left unfinished, so the same command
+    resumes it once the folder is writable again."""
     run = get_run(crawler)
-    if run.disk_full:
+    if run.write_failure:
         return
-    run.disk_full = True
-    logger.error("disk full under %s: stopping the run (%s)", run.output_dir, error)
-    crawler.stats.set_value("run/disk_full", str(error))
+    reason = write_failure(error) or "output_unwritable"
+    run.write_failure = reason
+    run.disk_full = reason == "disk_full"
+    if run.disk_full:
+        logger.error("disk full under %s: stopping the run (%s)", run.output_dir, error)
+    else:
+        logger.error(
+            "OUTPUT_DIR %s is not writable (%s): stopping the run; make it writable and run "
+            "the same command to resume",
+            run.output_dir,
+            error,
+        )
+    crawler.stats.set_value(f"run/{reason}", str(error))
     if crawler.engine is not None:
         # A Deferred, so the close runs: a bare coroutine would never be awaited here.
-        deferred_from_coro(crawler.engine.close_spider_async(reason="disk_full"))
+        deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
+
+
+stop_for_full_disk = stop_for_write_failure  # the name callers used before any write failure
 
 
 class DiskFullSpiderMiddleware:
@@ -244,8 +296,8 @@ class DiskFullSpiderMiddleware:
         return cls(crawler)
 
     def process_spider_exception(self, response, exception, spider=None):
-        if is_disk_full(exception):
-            stop_for_full_disk(self.crawler, exception)
+        if is_write_failure(exception):
+            stop_for_write_failure(self.crawler, exception)
             return []
         return None
 
@@ -287,16 +339,29 @@ class RunExtension:
     def spider_closed(self, spider: Any, reason: str) -> None:
         from crawler.report import decide_status, write_report
 
+        self.crawler.signals.send_catch_log(run_closing, reason=reason)
         status = decide_status(self.crawler, reason)
         # Set first: a report that cannot be written (a full disk) must not hide the status.
         self.crawler.baolongan_status = status
         try:
             write_report(self.crawler, self.run, reason, status)
         except OSError as error:
-            logger.error("the run report could not be written: %s", error)
+            # On stderr (the log) instead: the status and why.
+            logger.error("the run report could not be written (%s); run status: %s", error, status)
+        resumable = reason in RESUMABLE_REASONS
+        left = self.crawler.stats.get_value("records/left_pending")
+        if left:
+            logger.warning(
+                "%d staged records were not written: %s",
+                left,
+                "the same command resumes this run and writes them"
+                if resumable
+                else f"the run ended as {status} and is not resumed",
+            )
         try:
-            # A disk-full stop is resumable like a clean shutdown: the same command finishes it.
-            self.run.finish(status, resumable=reason in ("shutdown", "disk_full"))
+            # A stop for a full or unwritable disk is resumable like a clean shutdown: the same
+            # command finishes it.
+            self.run.finish(status, resumable=resumable)
         except sqlite3.OperationalError as error:
             logger.error("the run could not be marked finished: %s", error)
 

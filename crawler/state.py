@@ -71,6 +71,11 @@ class StateStore:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        # Exclusive before WAL: the WAL index then lives in this process's heap instead of a
+        # memory-mapped `-shm` file, whose pages turn into SIGBUS when the file can no longer be
+        # written (an immutable or read-only OUTPUT_DIR); a failed write must surface as an
+        # exception the run can stop on. Only one process uses the file anyway (the run lock).
+        self.db.execute("PRAGMA locking_mode=EXCLUSIVE")
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode loses nothing on a process crash (only on power loss), and costs
         # one fsync per checkpoint instead of per transaction.

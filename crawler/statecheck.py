@@ -42,6 +42,8 @@ def state_problem(output_dir: Path) -> str | None:
     try:
         db = sqlite3.connect(path, isolation_level=None)
         try:
+            # As the state store opens it: no `-shm` file to create or map (crawler.state).
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
             # quick_check reads every page: a half-truncated file fails here, not mid-crawl.
             check = db.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":

@@ -14,6 +14,8 @@ EXIT_CODES: dict[str, int] = {
     "site_unavailable": 5,  # portal down or robots.txt unreadable
     "output_locked": 6,  # another run holds OUTPUT_DIR
     "disk_full": 7,
+    "warc_lost": 8,  # a WARC file the run wrote was deleted: records point at nothing
+    "output_unwritable": 9,  # OUTPUT_DIR read-only, immutable, no permission or I/O errors
 }
 
 # When several problems occur, the most severe decides the status.
@@ -22,8 +24,10 @@ SEVERITY = [
     "success_with_warnings",
     "quality_gate_failed",
     "crawl_failed",
+    "warc_lost",
     "site_unavailable",
     "disk_full",
+    "output_unwritable",
     "output_locked",
     "bad_arguments",
 ]

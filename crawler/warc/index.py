@@ -51,6 +51,8 @@ class DigestIndex:
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path, isolation_level=None)
+        # No memory-mapped `-shm` file (a SIGBUS once OUTPUT_DIR is unwritable): see StateStore.
+        self.db.execute("PRAGMA locking_mode=EXCLUSIVE")
         self.db.execute("PRAGMA journal_mode=WAL")
         # A row is written only after its record is on disk; NORMAL loses nothing on a process
         # crash and a row lost to a power cut only costs a full record instead of a revisit.

@@ -28,6 +28,7 @@ import base64
 import hashlib
 import logging
 import socket
+import sqlite3
 import subprocess
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -41,7 +42,7 @@ import scrapy
 from scrapy import Request, signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
@@ -49,7 +50,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 
 from crawler import __version__ as CRAWLER_VERSION
-from crawler.run import get_run, is_disk_full, opens_run, stop_for_full_disk
+from crawler.run import get_run, is_write_failure, opens_run, run_closing, stop_for_write_failure
+from crawler.warc import integrity
 from crawler.warc.index import DigestIndex, Original
 from crawler.warc.writer import WarcFileWriter
 
@@ -267,6 +269,7 @@ class WarcMiddleware:
         self._http11 = {scheme: _is_http11(handlers.get(scheme)) for scheme in ("http", "https")}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.run_closing, signal=run_closing)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
@@ -292,11 +295,19 @@ class WarcMiddleware:
         )
         self.writer.recover(self.index)
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def run_closing(self, reason: str) -> None:
         if self.writer is not None:
-            self.writer.close()
-        if self.index is not None:
-            self.index.close()
+            integrity.check(self.crawler, self.writer.dir, self.writer)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        try:
+            if self.writer is not None:
+                self.writer.close()
+            if self.index is not None:
+                self.index.close()
+        except (OSError, sqlite3.Error) as error:
+            # An unwritable folder: the next start closes what is left open (writer.recover).
+            logger.error("the WARC files could not be closed cleanly: %s", error)
 
     def warcinfo(self) -> list[tuple[str, str]]:
         if self._warcinfo is None:
@@ -363,11 +374,14 @@ class WarcMiddleware:
             pointer = self.archive(request, response)
         except OSError as error:
             self.crawler.stats.inc_value("warc/errors")
+            if is_write_failure(error):
+                # OUTPUT_DIR takes no more writes: the run stops (resumably) and the response is
+                # dropped unarchived; the resumed run fetches the page again.
+                stop_for_write_failure(self.crawler, error)
+                raise IgnoreRequest(f"not archived: {error}") from None
             logger.exception("WARC write failed for %s; closing the crawl", response.url)
             # Crawling on without an archive would produce records with no pointers.
-            if is_disk_full(error):
-                stop_for_full_disk(self.crawler, error)
-            elif self._closing is None and self.crawler.engine is not None:
+            if self._closing is None and self.crawler.engine is not None:
                 self._closing = deferred_from_coro(
                     self.crawler.engine.close_spider_async(reason="warc_write_failed")
                 )

@@ -112,6 +112,9 @@ class WarcFileWriter:
         self._serial: int | None = None
         self._finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-close")
         self._finishing: list[Future] = []
+        # Files this writer opened that vanished while open (deleted by someone else): records
+        # already pointing into them are reported (crawler.warc.integrity), never listed.
+        self.lost: list[str] = []
 
     # --- records -----------------------------------------------------------------------------
     def serialize(self, record: ArcWarcRecord) -> bytes:
@@ -125,6 +128,7 @@ class WarcFileWriter:
     def write(self, records: Iterable[ArcWarcRecord]) -> Written:
         """Append records (e.g. a response and its request) to the current file with one write()."""
         blobs = [self.serialize(r) for r in records]
+        self.check_current()
         if self._fd is None:
             self._open()
         name, offsets = self._append(blobs)
@@ -199,7 +203,22 @@ class WarcFileWriter:
             "", "warcinfo", warc_headers=headers, payload=BytesIO(payload), length=len(payload)
         )
 
+    def check_current(self) -> None:
+        """Give up the open file if it was deleted under us: writing on into an unlinked file
+        would lose every record silently. The next write opens a new file."""
+        if self._fd is None or self._name is None:
+            return
+        if os.fstat(self._fd).st_nlink and (self.dir / (self._name + OPEN_SUFFIX)).exists():
+            return
+        name = self._name
+        os.close(self._fd)
+        self._fd = self._name = None
+        self.lost.append(name)
+        self._inc("warc/lost_files")
+        logger.error("WARC file %s was deleted while open: its records are lost", name)
+
     def _close_current(self) -> None:
+        self.check_current()
         if self._fd is None or self._name is None:
             return
         fd, name = self._fd, self._name
@@ -215,12 +234,14 @@ class WarcFileWriter:
 
     def close(self) -> None:
         """Close the current file and wait for every manifest line and CDXJ index."""
-        self._close_current()
-        self._finisher.shutdown(wait=True)
-        for fut in self._finishing:
-            if exc := fut.exception():  # repaired by recover() on the next start
-                logger.error("finishing a WARC file failed: %r", exc)
-        self._finishing.clear()
+        try:
+            self._close_current()  # fails in an unwritable folder: recover() closes it later
+        finally:
+            self._finisher.shutdown(wait=True)
+            for fut in self._finishing:
+                if exc := fut.exception():  # repaired by recover() on the next start
+                    logger.error("finishing a WARC file failed: %r", exc)
+            self._finishing.clear()
 
     # --- recovery ------------------------------------------------------------------------------
     def recover(self, index: DigestIndex | None = None) -> list[str]:

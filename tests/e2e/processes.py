@@ -18,13 +18,14 @@ def start(
     *spider_args: str,
     pause_at: str | None = None,
     settings: dict | None = None,
+    log_path: Path | None = None,
 ) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("BAOLONGAN_PAUSE_AT", None)
     if pause_at:
         env["BAOLONGAN_PAUSE_AT"] = pause_at
     out.mkdir(parents=True, exist_ok=True)
-    log = open(out / "crawl.log", "ab")  # noqa: SIM115 - closed by the process's end
+    log = open(log_path or out / "crawl.log", "ab")  # noqa: SIM115 - closed by the process's end
     return subprocess.Popen(
         crawl_command(rep, out, *spider_args, settings=settings),
         cwd=ROOT,
