@@ -64,7 +64,7 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     ends: list[Element] = []
     byline = at.byline
     if byline is not None and c in byline.iterancestors():
-        if pg.idx(byline) < _first_text_at(pg, c, start):
+        if pg.idx(byline) < _first_text_at(pg, c, start, byline):
             inside.append(byline)  # printed on top of the body: a header part
             start = max(start, pg.idx(byline))
         else:
@@ -85,10 +85,13 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     return c
 
 
-def _first_text_at(pg: ArticlePage, c: Element, start: int) -> int:
-    """Position of the container's first paragraph of prose after `start`."""
+def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> int:
+    """Position of the container's first paragraph of text after `start` (not the byline, not
+    in a widget): a byline before it is printed on top of the body."""
     for p in c.iter("p"):
-        if pg.idx(p) > start and len(text_of(p).strip()) > 80 and not _in_furniture(p, c):
+        if pg.idx(p) <= start or p is byline or byline in p.iterancestors():
+            continue
+        if len(text_of(p).strip()) >= 20 and not _in_furniture(p, c):
             return pg.idx(p)
     return FAR
 
