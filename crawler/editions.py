@@ -59,6 +59,20 @@ def album_edition(url: str) -> str | None:
     return {"xem": "vi", "view": "en"}[m.group(1)] if m else None
 
 
+def item_id(url: str | None) -> str | None:
+    """The record id an article or album URL stands for (docs/contract.md), else None."""
+    if not url:
+        return None
+    aid = article_id(url)
+    if aid is not None:
+        return f"baolongan:{aid}"
+    alb = album_id(url)
+    if alb is not None:
+        # The album's edition is in its path (xem- = vi, view- = en), whichever host serves it.
+        return f"baolongan:album:{album_edition(url)}:{alb}"
+    return None
+
+
 def section_slug(url: str) -> str | None:
     """`thoi-su-chinh-tri/long-an` for a section listing URL (any page of it), else None."""
     path = urlsplit(url).path

@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from crawler import requested
 from crawler.observe import chart, coverage, gates, history
 from crawler.status import EXIT_CODES, worst
 
@@ -193,6 +194,11 @@ def decide_status(crawler, reason: str) -> str:
             if not stats.get(f"items/{edition}", 0) and not per_edition.get(edition):
                 logger.error("edition %s yielded no article or album", edition)
                 statuses.append("crawl_failed")
+    asked = requested.outcome(crawler)
+    if asked is not None:
+        # urls_file / ids: every URL or id asked for and not archived is a miss (crawler.requested).
+        (logger.warning if asked["archived"] else logger.error)("%s", requested.summary_line(asked))
+        statuses.append(requested.status_of(asked))
     try:
         crawler.baolongan_gates = evaluate_gates(crawler)
     except Exception:  # never lose the run's status over a report figure
@@ -233,6 +239,7 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         if stats.get("warc/lost")
         else None,
         "record_count": facts["record_count"],
+        "requested": requested.outcome(crawler),
         "seen": facts["seen"],
         **summarize(stats),
         "coverage": facts["coverage"],
@@ -346,6 +353,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"- FAILED: {_gate_sentence(gate)} — {gate['detail']}")
         elif gate["result"] == "warn":
             lines.append(f"- WARNING: {_gate_sentence(gate)} — {gate['detail']}")
+    if asked := report.get("requested"):
+        lines.append(f"- {requested.summary_line(asked)}")
     seen = report.get("seen") or {}
     per_edition = ", ".join(f"{e} {sum(by.values()):,}" for e, by in sorted(seen.items()))
     written = report.get("records_written") or {}
@@ -407,6 +416,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{_level(g['fail'])} | {result} | {g['detail']} |"
             )
         lines.append("")
+    lines += requested.markdown_lines(report.get("requested"))
     if report.get("chart"):
         lines += [f"![Records per month per edition; field coverage]({report['chart']})", ""]
     lines += _run_section(report)

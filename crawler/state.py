@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS requisites(url TEXT PRIMARY KEY, status INTEGER, firs
   WITHOUT ROWID;
 -- Article ids probed by `-a ids=...` (status: HTTP status, 0 for a network error).
 CREATE TABLE IF NOT EXISTS probes(article_id INTEGER PRIMARY KEY, status INTEGER, checked_at TEXT);
+-- Why a URL or id a urls_file/ids run asked for was not archived (crawler.requested).
+CREATE TABLE IF NOT EXISTS misses(
+  run_id TEXT, id TEXT, reason TEXT, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
 """
 
 ITEM_COLUMNS = [
@@ -289,6 +292,45 @@ class StateStore:
 
     def record_probe(self, article_id: int, status: int, now: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO probes VALUES(?,?,?)", (article_id, status, now))
+
+    def probes_between(self, start: int, end: int) -> dict[int, int]:
+        return dict(
+            self.db.execute(
+                "SELECT article_id, status FROM probes WHERE article_id BETWEEN ? AND ?",
+                (start, end),
+            ).fetchall()
+        )
+
+    # --- misses of urls_file / ids runs -------------------------------------------------------
+    def record_miss(self, run_id: str, item_id: str, reason: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO misses VALUES(?,?,?)", (run_id, item_id, reason))
+
+    def misses(self, run_id: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT id, reason FROM misses WHERE run_id=?", (run_id,))
+        return {r["id"]: r["reason"] for r in rows}
+
+    def archived_in_run(self, run_id: str) -> set[str]:
+        """Ids this run wrote or found unchanged."""
+        rows = self.db.execute(
+            "SELECT id FROM items WHERE last_run=? UNION "
+            "SELECT id FROM written WHERE run_id=? AND stream='articles'",
+            (run_id, run_id),
+        )
+        return {r[0] for r in rows}
+
+    def rejected_in_run(self, run_id: str) -> set[str]:
+        rows = self.db.execute(
+            "SELECT id FROM written WHERE run_id=? AND stream='rejected'", (run_id,)
+        )
+        return {r[0] for r in rows}
+
+    def live_article_ids(self, start: int, end: int) -> set[int]:
+        """Article ids between start and end that the archive holds live (any run)."""
+        rows = self.db.execute(
+            "SELECT id FROM items WHERE status='live' AND id GLOB 'baolongan:[0-9]*'"
+        )
+        found = (int(r[0].rsplit(":", 1)[1]) for r in rows)
+        return {n for n in found if start <= n <= end}
 
 
 class _Transaction:

@@ -34,7 +34,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from crawler import crashpoints
+from crawler import crashpoints, requested
 from crawler import editions as urls
 from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
@@ -317,7 +317,15 @@ class BaolonganSpider(Spider):
                 continue
             req = self._item_request(target, force=True)
             if req:
-                yield req
+                # Asked for: a failure is a miss with its reason (crawler.requested).
+                yield req.replace(errback=self._asked_failed)
+
+    def _asked_failed(self, failure) -> None:
+        item_id = _item_id(failure.request.url, self.portal)
+        reason = requested.failure_reason(failure.value)
+        self.run.state.record_miss(self.run.run_id, item_id, reason)
+        self.crawler.stats.inc_value(f"requested/failed/{reason.partition(':')[0]}")
+        logger.warning("not archived: %s (%s)", failure.request.url, reason)
 
     # --- id probes (backfill) -------------------------------------------------------------------
     PROBE_SLUG = "x"  # any slug: the probe asks whether the server resolves an id by itself
@@ -395,6 +403,9 @@ class BaolonganSpider(Spider):
         stats.inc_value("ids/probed")
         if response.status != 200 or urls.article_id(response.url) is None:
             stats.inc_value("ids/missing")
+            if response.status == 200:  # redirected to a page that is no article
+                reason = f"redirected: to {response.url}"
+                self.run.state.record_miss(self.run.run_id, f"baolongan:{aid}", reason)
         else:
             stats.inc_value("ids/found")
             yield from self.parse_item(response)
@@ -413,6 +424,8 @@ class BaolonganSpider(Spider):
     def _probe_error(self, failure):
         aid = failure.request.meta["probe_id"]
         self.run.state.record_probe(aid, 0, utcnow_iso())
+        reason = requested.failure_reason(failure.value)
+        self.run.state.record_miss(self.run.run_id, f"baolongan:{aid}", reason)
         self.crawler.stats.inc_value("ids/error")
 
     # --- listings -------------------------------------------------------------------------------
@@ -643,16 +656,7 @@ def next_page(current: str, pagination: list[str]) -> str | None:
 
 
 def _item_id(url: str | None, portal: urls.Editions) -> str | None:
-    if not url:
-        return None
-    aid = urls.article_id(url)
-    if aid is not None:
-        return f"baolongan:{aid}"
-    alb = urls.album_id(url)
-    if alb is not None:
-        # The album's edition is in its path (xem- = vi, view- = en), whichever host serves it.
-        return f"baolongan:album:{urls.album_edition(url)}:{alb}"
-    return None
+    return urls.item_id(url)
 
 
 def _header(response: Response, name: bytes) -> str | None:
