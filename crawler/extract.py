@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.editions import Editions, album_id
+from crawler.editions import Editions, album_id, article_id
 from crawler.normalize.bylines import parse_byline
 from crawler.normalize.captions import split_caption
 from crawler.normalize.dates import parse_published
@@ -52,6 +52,9 @@ RECORD_FIELDS = (
     "published_at",
     "published_precision",
     "links",
+    "translation_of",
+    "source_url",
+    "translations",
 )
 _ALBUM_EDITION = {"xem": "vi", "view": "en"}
 
@@ -134,6 +137,9 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
         "published_at": published.value,
         "published_precision": published.precision,
         "links": list(f.get("links") or []),
+        "translation_of": _translation_of(f),
+        "source_url": clean_raw(f.get("source_url")),
+        "translations": [],  # filled in the latest view (crawler/pairs.py)
     }
     record["_date_reason"] = published.reason if published_raw else None
     return record
@@ -165,6 +171,12 @@ def _record_id(kind: str, f: dict[str, Any], url: str) -> str | None:
         edition = _ALBUM_EDITION.get(prefix, "vi")
         return f"baolongan:album:{edition}:{f['album_id']}" if f.get("album_id") else None
     return f"baolongan:{f['article_id']}" if f.get("article_id") else None
+
+
+def _translation_of(f: dict[str, Any]) -> str | None:
+    """The id of the portal article a closing `Source:` line names; never the page's own id."""
+    aid = article_id(f.get("translation_of_url") or "")
+    return f"baolongan:{aid}" if aid is not None and aid != f.get("article_id") else None
 
 
 def _image(im: dict[str, Any], title: str | None) -> dict[str, Any]:

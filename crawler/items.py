@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 # Bump on any change to a field's name, type, nullability or format: major for removals and type
 # changes, minor for additions (tests/test_schema.py enforces this against tests/schema_snapshot.json).
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 ARTICLE_ID_PREFIX = "baolongan:"
 
@@ -179,6 +179,18 @@ class ArticleRecord(_Record):
     )
     links: list[str] = _f(
         "Ids of other portal articles linked from the body, in order of first appearance, no repeats.",
+        default_factory=list,
+    )
+    translation_of: str | None = _f(
+        "Id of the portal article this one translates, from a closing `Source:`/`Nguồn:` line linking it; null if none.",
+        default=None,
+    )
+    source_url: str | None = _f(
+        "External original named by a closing `Nguồn: <url>`/`Source: <url>` line (not a portal article), as printed; null if none.",
+        default=None,
+    )
+    translations: list[str] = _f(
+        "Ids whose translation_of names this item, sorted; filled in the latest view only (empty in run records).",
         default_factory=list,
     )
     content_hash: str = _f(

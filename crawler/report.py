@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler import requested
+from crawler import pairs, requested
 from crawler.observe import chart, coverage, gates, history
 from crawler.status import EXIT_CODES, worst
 
@@ -240,6 +240,9 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         else None,
         "record_count": facts["record_count"],
         "requested": requested.outcome(crawler),
+        "translation_pairs": pairs.pair_summary(
+            run.output_dir / "records" / "latest" / f"{run.run_id}.jsonl"
+        ),
         "seen": facts["seen"],
         **summarize(stats),
         "coverage": facts["coverage"],
@@ -417,6 +420,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             )
         lines.append("")
     lines += requested.markdown_lines(report.get("requested"))
+    lines += pairs.markdown_lines(report.get("translation_pairs"))
     if report.get("chart"):
         lines += [f"![Records per month per edition; field coverage]({report['chart']})", ""]
     lines += _run_section(report)

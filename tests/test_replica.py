@@ -43,6 +43,7 @@ TRUTH_KEYS = {
     "type", "id", "article_id", "album_id", "edition", "editions_seen", "language", "canonical_url",
     "sections", "kicker", "title", "lead", "body_text", "body_html", "images", "byline_raw", "authors",
     "translators", "source_credit", "published_raw", "published_at", "published_precision", "links",
+    "translation_of", "source_url",
 }  # fmt: skip
 
 
@@ -230,6 +231,9 @@ KEEP = {"p", "strong", "b", "em", "i", "a", "img", "br", "h2", "h3", "h4", "ul",
         "tr", "td", "th", "figure", "figcaption"}  # fmt: skip
 
 
+SOURCE_LINE_RE = re.compile(r"^(?:Source|Nguồn): https?://\S+$")
+
+
 def contract_body_html(page_html: str, chrome: str) -> str | None:
     """docs/contract.md body_html steps 1-4 applied to the served body container."""
     doc = lxml.html.fromstring(page_html)
@@ -239,6 +243,9 @@ def contract_body_html(page_html: str, chrome: str) -> str | None:
         " | .//script | .//style | .//comment()"
     ):
         el.drop_tree()
+    for el in box.xpath(".//p"):  # the closing Source:/Nguồn: line is not body (record.md)
+        if SOURCE_LINE_RE.match(el.text_content()):
+            el.drop_tree()
     for el in list(box.iterdescendants()):
         if el.tag not in KEEP:
             el.drop_tag()

@@ -12,7 +12,7 @@ COMPARED = (
     "type", "id", "article_id", "album_id", "edition", "editions_seen", "language",
     "canonical_url", "sections", "kicker", "title", "lead", "body_text", "body_html", "images",
     "byline_raw", "authors", "translators", "source_credit", "published_raw", "published_at",
-    "published_precision", "links",
+    "published_precision", "links", "translation_of", "source_url",
 )  # fmt: skip
 
 

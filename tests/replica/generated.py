@@ -74,7 +74,7 @@ from .generated_words import (
     twelve_hour,
 )
 from .model import PROD, SITE_NAME, Article
-from .render import attr, esc, served_blocks, served_byline, wrap_old_cms
+from .render import attr, esc, served_blocks, served_byline, served_source, wrap_old_cms
 
 # Every scalar dimension and the values it is drawn from (uniformly, each on its own).
 DIMENSIONS: dict[str, tuple] = {
@@ -462,6 +462,7 @@ class GeneratedChrome(PartsMixin, Chrome):
         parts.append(byline if at == "top-of-body" else "")
         parts.append(wrap_old_cms(art, "\n".join(blocks)))
         parts.append(byline if at == "end-of-body" else "")
+        parts.append(served_source(art, breaks))  # the real line closes the body text
         parts.extend(widgets["after"])
         cls = self.choices["body_class"]
         attrs = f' class="{cls}"' if cls else ""

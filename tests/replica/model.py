@@ -35,6 +35,14 @@ LINK_WINDOW = 30  # a body links articles at most this many positions older
 LINK_P = 0.035
 XPOST_P = 0.30  # share of English articles also linked from Vietnamese bodies
 EN_P = 0.25
+# Closing source lines (docs/site.md "Bylines and credits as printed"): every (TTXVN/Vietnam+) piece
+# names its original with "Nguồn: <url>"; this share of translated English articles names the
+# Vietnamese original with "Source: <portal url>", picked among the nearest older Vietnamese
+# positions (a ghost or a deleted one leaves the pair's other half missing from the archive).
+SOURCE_EN_P = 0.5
+SOURCE_WINDOW = 40
+SOURCE_FORMS = ("p", "right", "em")
+AGENCY_HOSTS = ("https://www.vietnamplus.vn", "https://baotintuc.vn")
 
 # Epoch changes (cumulative: epoch K applies epochs 1..K). Documented in the package docstring.
 NEW_PER_EPOCH = 12  # 9 vi + 3 en, dated --today, ids above every older id
@@ -242,6 +250,17 @@ class Byline:
 
 
 @dataclass(frozen=True)
+class SourceLine:
+    """A closing `Nguồn: <url>` / `Source: <url>` line after the byline."""
+
+    label: str  # "Nguồn" | "Source"
+    url: str  # as printed (production form)
+    linked: bool  # printed as a link whose text is the URL, else as plain text
+    form: str  # one of SOURCE_FORMS: how the line's paragraph is marked up
+    target: int | None  # the portal article id it names; None for an external original
+
+
+@dataclass(frozen=True)
 class Article:
     pos: int
     aid: int
@@ -259,6 +278,7 @@ class Article:
     wrap_div: bool  # old CMS bodies sit in an extra <div>
     summary: str  # listing summary
     thumb: str
+    source: SourceLine | None = None
 
     @functools.cached_property
     def slug(self) -> str:
@@ -969,6 +989,7 @@ class Site:
             img = self._image(r, p, dt, i, lang, f)
             blocks.insert(slot + i, Block("img", image=img))
         byline = self._byline(r, lang)
+        source = self._source_line(p, lang, byline)
         show_date = p not in self.specials.no_date
         summary = lead or T.paragraph(r, lang, year, 1)
         thumb = self._thumb(r, dt)
@@ -989,7 +1010,35 @@ class Site:
             wrap_div=year < 2018 and r.random() < 0.5,
             summary=summary,
             thumb=thumb,
+            source=source,
         )
+
+    def _source_line(self, p: int, lang: str, byline: Byline) -> SourceLine | None:
+        """Its own random stream, so articles without a source line stay as they were."""
+        r = T.rng(self.seed, "srcline", p)
+        form = r.choice(SOURCE_FORMS)
+        if lang == "vi" and byline.source == "TTXVN/Vietnam+":
+            slug = T.slugify(T.title(r, "vi", self.dt(p).year))[:60].strip("-")
+            url = f"{r.choice(AGENCY_HOSTS)}/{slug}-post{r.randint(100000, 999999)}.vnp"
+            return SourceLine("Nguồn", url, r.random() < 0.5, form, None)
+        if lang == "en" and byline.translators and r.random() < SOURCE_EN_P:
+            q = self.translated_original(p)
+            if q is None:
+                return None
+            url = f"{PROD['vi']}/{T.slugify(self.original_title(q))}-a{self.aid(q)}.html"
+            return SourceLine("Source", url, r.random() < 0.5, form, self.aid(q))
+        return None
+
+    def translated_original(self, p: int) -> int | None:
+        """The Vietnamese position an English article at p translates: one of the three nearest
+        older Vietnamese positions (ghosts included), by a hash of p."""
+        k = T.h64(self.seed, "srcpick", p) % 3
+        for q in range(p - 1, max(-1, p - SOURCE_WINDOW - 1), -1):
+            if self.lang(q) == "vi":
+                if k == 0:
+                    return q
+                k -= 1
+        return None
 
     @staticmethod
     def _thumb(r, dt: datetime) -> str:

@@ -119,6 +119,20 @@ def served_byline(art: Article, breaks: frozenset[str]) -> str:
     return ""
 
 
+def served_source(art: Article, breaks: frozenset[str]) -> str:
+    """The closing `Nguồn:`/`Source:` line after the byline, or "" (none, or the body broken)."""
+    src = art.source
+    if src is None or "body" in breaks:
+        return ""
+    url = f'<a href="{attr(src.url)}">{esc(src.url)}</a>' if src.linked else esc(src.url)
+    line = f"{src.label}: {url}"
+    if src.form == "right":
+        return f'<p style="text-align: right;">{line}</p>'
+    if src.form == "em":
+        return f"<p><em>{line}</em></p>"
+    return f"<p>{line}</p>"
+
+
 def wrap_old_cms(art: Article, inner: str) -> str:
     """Old CMS bodies sit in an extra justified <div>."""
     if art.wrap_div and inner:
@@ -127,11 +141,11 @@ def wrap_old_cms(art: Article, inner: str) -> str:
 
 
 def served_body(art: Article, breaks: frozenset[str]) -> str:
-    """Inner HTML of the body container: the blocks, then the byline paragraph."""
+    """Inner HTML of the body container: the blocks, the byline paragraph, the source line."""
     body = wrap_old_cms(art, "\n".join(served_blocks(art, breaks)))
-    byline = served_byline(art, breaks)
-    if byline:
-        body += "\n" + byline
+    for closing in (served_byline(art, breaks), served_source(art, breaks)):
+        if closing:
+            body += "\n" + closing
     return body
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .model import PROD, Link
+from .model import PROD, Article, Link
 from .render import body_html, body_text, links, visible_blocks
 
 if TYPE_CHECKING:
@@ -42,6 +42,15 @@ def inbound_hrefs(rep: Replica, p: int) -> list[str]:
             if b.kind == "p":
                 out.extend(s.href for s in b.segments if isinstance(s, Link) and s.target == aid)
     return out
+
+
+def source_fields(art: Article, breaks: frozenset[str]) -> dict:
+    """translation_of / source_url from the article's closing source line (record.md)."""
+    src = None if "body" in breaks else art.source
+    return {
+        "translation_of": f"baolongan:{src.target}" if src and src.target else None,
+        "source_url": src.url if src and src.target is None else None,
+    }
 
 
 def article_record(rep: Replica, p: int) -> dict:
@@ -83,6 +92,7 @@ def article_record(rep: Replica, p: int) -> dict:
         "published_at": art.published_iso if dated else None,
         "published_precision": "minute" if dated else None,
         "links": links(art, B),
+        **source_fields(art, B),
         "_linked_urls": sorted(linked),
         "_chrome": {ed: rep.cfg.chrome[ed] for ed in sorted(seen)},
         "_irregular": irregular,
@@ -129,6 +139,8 @@ def album_record(rep: Replica, edition: str, i: int) -> dict:
         "published_at": alb.dt.strftime("%Y-%m-%dT%H:%M:%S+07:00") if dated else None,
         "published_precision": "minute" if dated else None,
         "links": [],
+        "translation_of": None,
+        "source_url": None,
         "_linked_urls": [PROD[edition] + alb.path],
         "_chrome": {edition: rep.cfg.chrome[edition]},
         "_irregular": irregular,

@@ -29,8 +29,9 @@ from crawler.pages.article.links import body_link_urls, body_links
 from crawler.pages.article.page import Anchors, ArticlePage, Found, load
 from crawler.pages.article.published import find_published
 from crawler.pages.article.serialize import body_html, body_text
+from crawler.pages.article.sources import find_source_lines
 from crawler.pages.article.title import find_title
-from crawler.pages.common import Extraction
+from crawler.pages.common import Extraction, drop_tree
 
 __all__ = ["Anchors", "ArticlePage", "Found", "locate_header", "parse_article"]
 
@@ -41,6 +42,10 @@ def parse_article(html: str, url: str, editions: Editions) -> Extraction:
     aid = article_id(url)
     container = find_container(pg)
     pg.strategies["body"] = container.strategy
+    # Before the byline rules: a source line after the byline would hide it (sources.py).
+    sources = find_source_lines(container.el, editions, url)
+    for line in sources.lines:
+        drop_tree(line)
     at, found = locate_header(pg, Anchors(container=container.el))
     kicker = pg.record("kicker", find_kicker(pg, at))
     lead = pg.record("lead", find_lead(pg, at.with_(kicker=kicker.el)), missing="no_lead")
@@ -67,7 +72,9 @@ def parse_article(html: str, url: str, editions: Editions) -> Extraction:
         "byline_raw": byline.value,
         "published_raw": found["published_raw"].value,
         "links": links,
-        "link_urls": link_urls,
+        "link_urls": [*link_urls, *filter(None, [sources.translation_of_url])],
+        "translation_of_url": sources.translation_of_url,
+        "source_url": sources.source_url,
     }
     return Extraction(fields=fields, strategies=pg.strategies, issues=pg.issues)
 
