@@ -19,7 +19,6 @@ from crawler.pages.article.page import FAR, load
 from crawler.pages.common import (
     Element,
     Extraction,
-    PageRegions,
     absolute_url,
     block_text,
     canonical_host_url,
@@ -41,9 +40,16 @@ _CAPTION_HINT_RE = re.compile(
 )
 
 
-def parse_album(html: str, url: str, editions: Editions) -> Extraction:
-    """Raw record fields of a photo-album page. `url` is the URL it was fetched from."""
-    pg = load(html, url, editions)
+def parse_album(
+    html: str,
+    url: str,
+    editions: Editions,
+    chrome: frozenset[str] = frozenset(),
+    learn: bool = False,
+) -> Extraction:
+    """Raw record fields of a photo-album page. `url` is the URL it was fetched from; `chrome` as
+    for parse_article."""
+    pg = load(html, url, editions, chrome, learn)
     alb = album_id(url)
     container = _photo_container(pg)
     pg.strategies["body"] = "most-images" if container is not None else "none"
@@ -70,7 +76,7 @@ def parse_album(html: str, url: str, editions: Editions) -> Extraction:
     }
     if note:
         pg.strategies["byline_raw"] = "description-note"
-    return Extraction(fields=fields, strategies=pg.strategies, issues=pg.issues)
+    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +86,7 @@ def _photo_container(pg: ArticlePage) -> Element | None:
     """The element holding most album photos: images not inside links to other pages, counted
     for their parent and grandparent (a slider is a list of items)."""
     scores: dict[Element, int] = {}
-    regions = PageRegions()
+    regions = pg.regions_for()
     for img in pg.root.iter("img"):
         if _linked_elsewhere(img, pg) or not img_src(img) or regions.in_chrome(img):
             continue  # thumbnails of other albums, the site logo in the header

@@ -48,6 +48,8 @@ class Extraction:
     """Field -> name of the fallback that produced it (`h1+slug`, `og:title`, `jsonld`, ...)."""
     issues: list[str] = field(default_factory=list)
     """Quality reason codes noticed while extracting (`no_title`, `lead_from_meta`, ...)."""
+    blocks: frozenset[str] = frozenset()
+    """Signatures of the page's blocks, to learn the site's template from (template.py)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,6 +84,15 @@ def parse_html(html: str) -> Element:
 
 def drop_invisible(root: Element) -> None:
     etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+
+
+_TEXT_LEN = etree.XPath("string-length(normalize-space())")
+
+
+def text_len(el: Element) -> int:
+    """Length of the element's whitespace-collapsed text, measured in C (no Python string): the
+    box rules measure every ancestor of many elements."""
+    return int(_TEXT_LEN(el))
 
 
 def text_of(el: Element) -> str:
@@ -310,6 +321,11 @@ class PageRegions:
     protect: list[Element] = field(default_factory=list)
     teasers_are_chrome: bool = True
     """On item pages a list of teasers is furniture; on listings it is the content."""
+    learned: frozenset[Element] = frozenset()
+    """Blocks the site's learned template says are chrome (crawler/pages/template.py)."""
+    links: dict[Element, tuple[int, bool]] = field(default_factory=dict)
+    """Link -> (text length, standalone link to an item): measured once per page, read for
+    every ancestor the box rules judge (share it like `boxes`)."""
     boxes: dict[Element, bool] = field(default_factory=dict)
     """Element -> "is a chrome box, protection aside"; share one dict between the PageRegions
     of one page (it does not depend on what is protected)."""
@@ -328,10 +344,13 @@ class PageRegions:
 
     def is_box(self, el: Element) -> bool:
         """True when `el` itself is a chrome box (not looking at ancestors)."""
+        if el in self._protected_set():
+            return False  # (asked first: the page wrappers above the article cost the most)
         box = self.boxes.get(el)
         if box is None:
-            box = self.boxes[el] = _looks_like_box(el, self.teasers_are_chrome)
-        return box and el not in self._protected_set()
+            box = el in self.learned or _looks_like_box(el, self.teasers_are_chrome, self.links)
+            self.boxes[el] = box
+        return box
 
     def in_chrome(self, el: Element) -> bool:
         """True when `el` or an ancestor (below <body>) is a chrome box."""
@@ -358,7 +377,9 @@ _BOX_TAGS = frozenset(("div", "section", "ul", "ol", "table", "td", "aside", "dl
 _PROSE_CHARS = 150
 
 
-def _looks_like_box(el: Element, teasers: bool = True) -> bool:
+def _looks_like_box(
+    el: Element, teasers: bool = True, cache: dict[Element, tuple[int, bool]] | None = None
+) -> bool:
     """Page furniture judged by what the element holds, not by what its class says (a CMS may
     wrap the article itself in `box-…`, `widget-…` or `sidebar-content`): a box headed by a
     furniture label, a block that is mostly links (menus, breadcrumbs, link lists), a list of
@@ -377,7 +398,7 @@ def _looks_like_box(el: Element, teasers: bool = True) -> bool:
         return True
     if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
         return not holds_prose(el) and bool(SIDE_HINT_RE.search(hints(el)))
-    links, items, linked, text = _link_stats(el)
+    links, items, linked, text = _link_stats(el, {} if cache is None else cache)
     if len(items) >= 3:
         common = _teaser_list(el, items, text)
         if common is not None and not _content_outside(el, common):
@@ -433,28 +454,36 @@ _IMAGE_HREF_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|jfif|bmp)(?:[?#]|$)", re.I
 
 def _own_chars(el: Element) -> int:
     """Characters of text outside links."""
-    total = len(collapse(text_of(el)))
+    total = text_len(el)
     if el.find(".//a") is None:
         return total
-    return total - sum(len(collapse(text_of(a))) for a in el.iter("a"))
+    return total - sum(text_len(a) for a in el.iter("a"))
 
 
-def _link_stats(el: Element) -> tuple[int, list[Element], int, int]:
+def _link_stats(
+    el: Element, cache: dict[Element, tuple[int, bool]]
+) -> tuple[int, list[Element], int, int]:
     """(links, standalone links to portal items, characters of link text, characters of text).
     A standalone link is a block of its own (a teaser title, a list entry), not a link inside a
     sentence of the body."""
     links = linked = 0
     items: list[Element] = []
     for a in el.iter("a"):
-        href = a.get("href")
-        if not href:
+        info = cache.get(a)
+        if info is None:
+            href = a.get("href")
+            if not href:
+                info = cache[a] = (-1, False)
+            else:
+                n = text_len(a)
+                info = cache[a] = (n, bool(_ITEM_HREF_RE.search(href)) and _standalone(a, n))
+        if info[0] < 0:
             continue
         links += 1
-        n = len(collapse(text_of(a)))
-        linked += n
-        if _ITEM_HREF_RE.search(href) and _standalone(a, n):
+        linked += info[0]
+        if info[1]:
             items.append(a)
-    return links, items, linked, len(collapse(text_of(el)))
+    return links, items, linked, text_len(el)
 
 
 def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None:
@@ -463,10 +492,10 @@ def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None
     An article with a related box beside it is not: the links' block is a small part of it.
     Returns the block of teasers."""
     common = _common_ancestor(items, el)
-    held = len(collapse(text_of(common)))
+    held = text_len(common)
     if held < 0.7 * text:
         return None
-    units = [c for c in common if isinstance(c.tag, str) and collapse(text_of(c))]
+    units = [c for c in common if isinstance(c.tag, str) and text_len(c)]
     opened = set(map(id, items))
     n_open = sum(1 for u in units if id(_first_link(u)) in opened)
     return common if n_open >= 3 and n_open >= 0.4 * len(units) else None
@@ -539,11 +568,9 @@ def _standalone(a: Element, n: int) -> bool:
     node = a.getparent()
     while node is not None and node.tag not in _BLOCK_TAGS_FOR_LINKS:
         node = node.getparent()
-    if node is None:
+    if node is None or text_len(node) <= n + 3:
         return True
     text = collapse(text_of(node))
-    if len(text) <= n + 3:
-        return True
     opening = collapse(text_of(a))
     return bool(opening) and text.startswith(opening) and not (node.text or "").strip()
 

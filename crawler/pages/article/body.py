@@ -91,7 +91,7 @@ def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> 
     for p in c.iter("p"):
         if pg.idx(p) <= start or p is byline or byline in p.iterancestors():
             continue
-        if len(text_of(p).strip()) >= 20 and not _in_furniture(p, c):
+        if text_of(p).strip() and not _in_furniture(p, c):
             return pg.idx(p)
     return FAR
 

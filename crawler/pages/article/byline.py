@@ -61,7 +61,7 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
             continue
         if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
             continue  # the date line may sit between the lead and the byline
-        if _in_furniture(el) or at.regions.in_chrome(el):
+        if _in_furniture(el, at) or at.regions.in_chrome(el):
             continue  # a cookie notice, an ad, a related box printed before the body
         if len(text) > 80 or el.find(".//img") is not None:
             return Found()  # body text (or an image) comes first: no byline on top
@@ -72,10 +72,20 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
     return Found()
 
 
-def _in_furniture(el: Element) -> bool:
-    return any(
-        is_furniture(x) or is_end_block(x) for x in (el, *el.iterancestors()) if x.tag != "body"
-    )
+def _in_furniture(el: Element, at: Anchors) -> bool:
+    """`el` is or sits in a widget (cookie notice, ad, share bar, related box); the climb stops
+    at the body container or a wrapper of it."""
+    stop = at.container
+    for node in (el, *el.iterancestors()):
+        if node is stop or node.tag == "body" or (stop is not None and _holds(node, stop)):
+            return False
+        if is_furniture(node) or is_end_block(node):
+            return True
+    return False
+
+
+def _holds(node: Element, inner: Element) -> bool:
+    return any(a is node for a in inner.iterancestors())
 
 
 def _byline_block(el: Element) -> Element:
@@ -113,7 +123,7 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's
             continue
-        if at.regions.in_chrome(el) or _in_furniture(el):
+        if at.regions.in_chrome(el) or _in_furniture(el, at):
             continue  # a cookie notice or a comment box after the byline is not the article
         text = pg.text(el)
         if not text:

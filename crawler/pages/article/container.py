@@ -20,11 +20,12 @@ _KNOWN_BODY_CLASSES = frozenset(("detail-content", "content-fck"))
 
 def find_container(pg: ArticlePage) -> Found:
     """`Found.el` is the container; `Found.strategy` names the rule."""
-    known = [el for el in pg.classed() if _known_container(pg, el) and not _boxed(el)]
+    regions = pg.regions_for()
+    known = [el for el in pg.classed() if _known_container(pg, el) and not _boxed(el, regions)]
     if known:
         best = _best_known(known)
         return Found(None, _describe(best), best)
-    best = _densest(pg.root)
+    best = _densest(pg.root, regions)
     return Found(None, "density" if best is not None else "none", best)
 
 
@@ -44,11 +45,10 @@ def _describe(el: Element) -> str:
     return "div.content-fck" if "content-fck" in cls.split() else "div.detail-content"
 
 
-def _boxed(el: Element) -> bool:
+def _boxed(el: Element, regions: PageRegions) -> bool:
     """A container candidate that is page furniture or sits in a box (a teaser list, a "most
     read" box). The climb stops at the first wrapper that holds running text: from there up,
     the verdict is about the article's surroundings, not the candidate."""
-    regions = PageRegions()
     node: Element | None = el
     for _ in range(6):
         if node is None or node.tag in ("body", "html"):
@@ -76,7 +76,7 @@ def _best_known(known: list[Element]) -> Element:
     return best
 
 
-def _densest(root: Element) -> Element | None:
+def _densest(root: Element, regions: PageRegions) -> Element | None:
     """Readability-style: each paragraph's text counts for its parent and half for its
     grandparent; the top scorer outside chrome boxes is the container."""
     scores: dict[Element, float] = {}
@@ -92,7 +92,7 @@ def _densest(root: Element) -> Element | None:
         if gp is not None and gp.tag != "html":
             scores[gp] = scores.get(gp, 0) + n / 2
     for el, _ in sorted(scores.items(), key=lambda t: -t[1]):
-        if not _boxed(el):
+        if not _boxed(el, regions):
             return _descend(el)
     return None
 

@@ -29,6 +29,7 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
+from crawler.pages.template import block_signatures
 
 __all__ = ["Anchors", "ArticlePage", "Found", "bold_only", "load", "url_slug"]
 
@@ -99,7 +100,12 @@ class ArticlePage:
     _hints: dict[Element, str] = field(default_factory=dict)
     _menu_names: set[str] | None = None
     _texts: dict[Element, str] = field(default_factory=dict)
+    blocks: dict[str, Element] = field(default_factory=dict)
+    """Block signature -> element, what the site's template is learned from (template.py)."""
+    learned: frozenset[Element] = frozenset()
+    """Blocks the learned template judges chrome on this page."""
     _boxes: dict[Element, bool] = field(default_factory=dict)
+    _links: dict[Element, tuple[int, bool]] = field(default_factory=dict)
     _selector: Selector | None = None
 
     def scan(self) -> None:
@@ -165,7 +171,12 @@ class ArticlePage:
 
     def regions_for(self, *protect: Element | None) -> PageRegions:
         """A PageRegions protecting the given elements, sharing this page's box cache."""
-        return PageRegions(protect=[x for x in protect if x is not None], boxes=self._boxes)
+        return PageRegions(
+            protect=[x for x in protect if x is not None],
+            boxes=self._boxes,
+            learned=self.learned,
+            links=self._links,
+        )
 
     def text(self, el: Element) -> str:
         """block_text, cached: the same element is measured by several field rules."""
@@ -195,13 +206,24 @@ class ArticlePage:
         return found
 
 
-def load(html: str, url: str, editions: Editions) -> ArticlePage:
-    """Parse once; read metadata before scripts (JSON-LD) are dropped."""
+def load(
+    html: str,
+    url: str,
+    editions: Editions,
+    chrome: frozenset[str] = frozenset(),
+    learn: bool = False,
+) -> ArticlePage:
+    """Parse once; read metadata before scripts (JSON-LD) are dropped. `chrome`: signatures of
+    the blocks the site's learned template judges chrome; `learn`: collect the page's block
+    signatures to learn from (the crawl does; a one-off extraction need not pay for it)."""
     root = parse_html(html)
     meta = read_meta(root)
     drop_invisible(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
     pg.scan()
+    if learn or chrome:
+        pg.blocks = block_signatures(root)
+        pg.learned = frozenset(el for sig, el in pg.blocks.items() if sig in chrome)
     return pg
 
 

@@ -117,7 +117,6 @@ def _visible_matching(
 ) -> Element | None:
     n = len(pg.slug)
     lo, hi = max(1, int(n * 0.75)), int(n * 1.6) + 12
-    unprotected = pg.regions_for()
     # Headings and title-classed elements first: they hold the title on almost every page, and
     # checking them is far cheaper than measuring every text element.
     for quick in (
@@ -128,7 +127,7 @@ def _visible_matching(
             el for el in quick() if lo <= len(pg.text(el)) <= hi and pred(slugify(pg.text(el)))
         ]
         best = _best_title_el(pg, container, found)
-        if best is not None and not unprotected.in_chrome(best):
+        if best is not None:
             return best
     found = [el for el in _title_candidates(pg, lo, hi) if pred(slugify(collapse(text_of(el))))]
     return _best_title_el(pg, container, found)

@@ -1,0 +1,144 @@
+"""Learning the site's own page template from the site itself.
+
+A crawl sees hundreds of pages drawn in one chrome. Blocks that come back on page after page of a
+host with the same text (menus, the header clock, footers, static sidebars, share and useful-link
+boxes) are the template; what varies from page to page is content. `Template` counts, per edition
+host, on how many pages each block signature (tag + text) was seen; a block seen on at least
+`CHROME_SHARE` of the pages learned from (and on `MIN_PAGES` or more) is chrome. The page modules
+treat learned chrome like any other furniture (never the title, the date, the lead or the body),
+which tells the header clock from the article date and a static sidebar longer than the article
+from the article.
+
+A redesign shows as pages whose blocks stop matching the learned chrome: after `MISSES_TO_RELEARN`
+such pages in a row the template is dropped, learning starts again, and the event is counted.
+Memory stays bounded: past `MAX_SIGNATURES` signatures, those seen on one page only are forgotten.
+Pure: no Scrapy; the spider keeps one Template per edition and the state store keeps them between
+runs (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from crawler.pages.common import Element, text_of
+
+__all__ = ["Template", "block_signatures"]
+
+MIN_PAGES = 4
+CHROME_SHARE = 0.5
+MISSES_TO_RELEARN = 3
+MATCH_SHARE = 0.2
+"""A page matches the template when it shows at least this share of the learned chrome blocks."""
+MAX_SIGNATURES = 50_000
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "section",
+    "aside",
+    "nav",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "table",
+    "form",
+)
+_MIN_TEXT, _MAX_TEXT = 8, 8_000
+_MAX_DESCENDANTS = 300
+_DESCENDANTS = etree.XPath("count(descendant::*)")
+
+
+def block_signatures(root: Element) -> dict[str, Element]:
+    """Signature -> element for the page's text blocks (the first element of each signature):
+    paragraphs and boxes up to `_MAX_DESCENDANTS` elements deep in content (page wrappers are
+    left out: they differ on every page anyway, and measuring them would cost more than the rest
+    of the page). A signature is the tag and the block's text: the same box on another page of
+    the template has the same one wherever it stands."""
+    out: dict[str, Element] = {}
+    for el in root.iter(*_BLOCK_TAGS):
+        if _DESCENDANTS(el) > _MAX_DESCENDANTS:
+            continue
+        text = text_of(el)
+        if not _MIN_TEXT <= len(text) <= _MAX_TEXT:
+            continue
+        key = f"{el.tag}\x00{' '.join(text.split())}"
+        out.setdefault(hashlib.blake2b(key.encode(), digest_size=8).hexdigest(), el)
+    return out
+
+
+@dataclass
+class Template:
+    """What one edition host's pages have in common, learned page by page."""
+
+    pages: int = 0
+    """Pages learned from since the last (re)start of learning."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Block signature -> pages it was seen on."""
+    redesigns: int = 0
+    """Times the pages stopped matching and learning started again."""
+    misses: int = 0
+    """Pages in a row that did not match the learned chrome."""
+    _chrome: frozenset[str] | None = None
+
+    def chrome(self) -> frozenset[str]:
+        """Signatures of the blocks judged chrome (none before MIN_PAGES pages)."""
+        if self._chrome is None:
+            if self.pages < MIN_PAGES:
+                self._chrome = frozenset()
+            else:
+                least = max(2, CHROME_SHARE * self.pages)
+                self._chrome = frozenset(s for s, n in self.counts.items() if n >= least)
+        return self._chrome
+
+    def fingerprint(self) -> str:
+        """A short hash of the chrome blocks: changes when the template does."""
+        chrome = sorted(self.chrome())
+        if not chrome:
+            return ""
+        return hashlib.blake2b("".join(chrome).encode(), digest_size=6).hexdigest()
+
+    def matches(self, signatures: set[str] | frozenset[str]) -> bool | None:
+        """Whether a page shows the learned chrome; None while nothing is learned."""
+        chrome = self.chrome()
+        if not chrome:
+            return None
+        return len(chrome & signatures) >= MATCH_SHARE * len(chrome)
+
+    def observe(self, signatures: set[str] | frozenset[str]) -> bool:
+        """Learn from one page. True when this page completes a redesign (learning restarts)."""
+        relearn = False
+        if self.matches(signatures) is False:
+            self.misses += 1
+            if self.misses >= MISSES_TO_RELEARN:
+                self.pages, self.counts, self.misses = 0, {}, 0
+                self.redesigns += 1
+                relearn = True
+        else:
+            self.misses = 0
+        self.pages += 1
+        counts = self.counts
+        for s in signatures:
+            counts[s] = counts.get(s, 0) + 1
+        if len(counts) > MAX_SIGNATURES:
+            self.counts = {s: n for s, n in counts.items() if n > 1}
+        self._chrome = None
+        return relearn
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"pages": self.pages, "counts": self.counts, "redesigns": self.redesigns},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Template:
+        data = json.loads(text)
+        return cls(
+            pages=int(data.get("pages", 0)),
+            counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
+            redesigns=int(data.get("redesigns", 0)),
+        )
