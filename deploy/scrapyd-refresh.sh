@@ -2,6 +2,9 @@
 # The daily refresh scheduled on scrapyd (the project deployed there with `scrapyd-deploy`).
 # Scrapyd never reports a job's exit status, so after the job this script reads the run report
 # (deploy/check_report.py) and alerts from it. Settings can come from /etc/default/baolongan.
+# While a crawl holds the archive (the first crawl takes days) it only logs one line and exits 0,
+# unless that crawl received nothing for STALL_MINUTES (`scrapy status --check`): then it alerts.
+# A first crawl is scheduled and left to run: the following days' runs watch it that way.
 set -uo pipefail
 [ -r /etc/default/baolongan ] && . /etc/default/baolongan
 
@@ -9,7 +12,16 @@ APP="${APP:-/srv/baolongan/crawler}"
 ARCHIVE="${ARCHIVE:-/srv/baolongan/archive}"
 SCRAPYD="${SCRAPYD:-http://127.0.0.1:6800}"
 MAX_HOURS="${MAX_HOURS:-20}"
+STALL_MINUTES="${STALL_MINUTES:-120}"
 PY="$APP/.venv/bin/python"
+
+mkdir -p "$ARCHIVE"
+standing=$(cd "$APP" && "$APP/.venv/bin/scrapy" status "$ARCHIVE" --check \
+  --stall-minutes "$STALL_MINUTES") || standing=unknown
+case $standing in
+  running) echo "$(date -u +%FT%TZ) a crawl is still running on $ARCHIVE: today's refresh skipped"; exit 0 ;;
+  stalled) "$APP/deploy/alert.sh" "Báo Long An crawl STALLED: it holds $ARCHIVE but received nothing for $STALL_MINUTES minutes"; exit 1 ;;
+esac
 
 jobid=$("$PY" - "$SCRAPYD" "$ARCHIVE" <<'PYEOF'
 import json, sys, urllib.parse, urllib.request
@@ -23,6 +35,10 @@ print(answer["jobid"])
 PYEOF
 ) || { "$APP/deploy/alert.sh" "Báo Long An refresh: scrapyd at $SCRAPYD did not take the job"; exit 1; }
 
+if [ "$standing" = first ]; then
+  echo "$(date -u +%FT%TZ) first crawl of $ARCHIVE scheduled as scrapyd job $jobid; it may take days"
+  exit 0
+fi
 deadline=$(( $(date +%s) + MAX_HOURS * 3600 ))
 while :; do
   state=$("$PY" -c 'import json, sys, urllib.request

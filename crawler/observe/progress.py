@@ -13,8 +13,13 @@ Settings:
 The remaining time is shown only when it is knowable: for `ids=START-END` from the ids still to
 probe; otherwise once every listing has been crawled and every start request handed over (no new
 articles can be discovered after that), from the requests still queued or in flight. Before that
-the line says why it is unknown. Rates are over the last interval (like Scrapy's LogStats, which
-this extension replaces).
+(the listing phase of a first crawl, which lasts hours on the real site) the line gives a lower
+bound, `ETA >= ...`: the requests known so far at the current rate, with the listings left.
+Rates shown are over the last interval (like Scrapy's LogStats, which this extension replaces);
+the ETA uses the rate over the last ETA_WINDOW seconds, steadier over a run of days.
+
+Every interval (also with PROGRESS=quiet) the figures go to OUTPUT_DIR/progress.json
+(crawler/observe/progress_file.py), which `scrapy status` and the deploy scripts read.
 
 The bar is one status line at the bottom of the terminal, redrawn with `\\r`. Log records go to the
 same stream, so the bar wraps the emit of every logging handler writing there: it erases itself,
@@ -31,16 +36,20 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from scrapy import signals
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.errors import BadSettingError
+from crawler.observe import progress_file
+from crawler.run import get_run, opens_run
 
 logger = logging.getLogger(__name__)
 
 MODES = ("auto", "lines", "quiet")
+ETA_WINDOW = 900.0  # seconds of history behind the ETA's rate
 CLEAR = "\r\x1b[2K"  # carriage return, erase the whole line
 
 
@@ -61,6 +70,9 @@ class Snapshot:
     eta: float | None
     why_unknown: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    phase: str = "items"  # listings, items or ids
+    eta_at_least: float | None = None  # the listing phase's lower bound
+    eta_pages_per_min: float = 0.0  # the rate behind the ETA
 
     @property
     def done_share(self) -> float | None:
@@ -75,6 +87,9 @@ def fmt_duration(seconds: float | None) -> str:
     if seconds is None:
         return "?"
     s = int(round(seconds))
+    if s >= 86400:
+        d, rem = divmod(s, 86400)
+        return f"{d}d{rem // 3600:02d}h"
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     if h:
@@ -87,6 +102,8 @@ def fmt_duration(seconds: float | None) -> str:
 def _eta_text(snap: Snapshot) -> str:
     if snap.eta is not None:
         return f"ETA {fmt_duration(snap.eta)}"
+    if snap.eta_at_least is not None:
+        return f"ETA >= {fmt_duration(snap.eta_at_least)} ({snap.why_unknown})"
     return f"ETA unknown ({snap.why_unknown})" if snap.why_unknown else "ETA unknown"
 
 
@@ -155,8 +172,10 @@ def snapshot(
     start_pending: bool,
     listings_left: int | None,
     id_range: tuple[int, int] | None = None,
+    eta_rate: float | None = None,
 ) -> Snapshot:
-    """Figures from the crawl's stats and the engine's queue (a pure function, for tests)."""
+    """Figures from the crawl's stats and the engine's queue (a pure function, for tests).
+    `eta_rate`: pages per minute behind the ETA (default: the interval's rate)."""
     pages = int(stats.get("response_received_count", 0))
     records = int(stats.get("item_scraped_count", 0))
     per_edition = {
@@ -168,9 +187,15 @@ def snapshot(
         v for k, v in stats.items() if k in ("records/written/article", "records/written/album")
     )
     pages_rate, records_rate = rates
+    rate = pages_rate if eta_rate is None else eta_rate
     remaining: int | None = None
     why = ""
     extra: dict[str, Any] = {}
+    phase = "ids" if id_range is not None else ("listings" if listings_left else "items")
+    at_least = None
+    if listings_left and queue is not None and rate > 0:
+        # Every request known now must still be fetched; listings left add more items.
+        at_least = (queue + (in_flight or 0)) / (rate / 60)
     if id_range is not None:
         start, end = id_range
         left = (
@@ -193,8 +218,8 @@ def snapshot(
     if remaining is not None:
         if remaining == 0:
             eta = 0.0
-        elif pages_rate > 0:
-            eta = remaining / (pages_rate / 60)
+        elif rate > 0:
+            eta = remaining / (rate / 60)
         else:
             why = "no responses in the last interval"
     return Snapshot(
@@ -211,6 +236,9 @@ def snapshot(
         eta=eta,
         why_unknown=why,
         extra=extra,
+        phase=phase,
+        eta_at_least=at_least,
+        eta_pages_per_min=rate,
     )
 
 
@@ -283,6 +311,12 @@ class ProgressExtension:
         self.bar_rates = Rates(max(interval, 10.0))
         self.bar: LiveBar | None = None
         self.tasks: list[Any] = []
+        self.eta_rates = Rates(ETA_WINDOW)
+        # progress.json only for a crawl that opens a run (not `scrapy parse`, `shell`, ...).
+        self.writes_file = opens_run(crawler.settings)
+        self.started_at = datetime.now(UTC)
+        self.progress_at = self.started_at
+        self.last_pages = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProgressExtension:
@@ -314,11 +348,14 @@ class ProgressExtension:
         # Rates over the first interval count from the start, not from the first sample.
         self.line_rates.add(self.started, 0, 0)
         self.bar_rates.add(self.started, 0, 0)
-        if self.mode == "quiet":
-            return
+        self.eta_rates.add(self.started, 0, 0)
+        self.started_at = self.progress_at = datetime.now(UTC)
         task = create_looping_call(self.log_line)
         task.start(self.interval, now=False)
         self.tasks.append(task)
+        self.write_file(self.snapshot(self.line_rates))
+        if self.mode == "quiet":
+            return
         if self.bar_wanted:
             self.bar = LiveBar(self.stream)
             self.bar.attach()
@@ -334,8 +371,10 @@ class ProgressExtension:
         if self.bar is not None:
             self.bar.detach()
             self.bar = None
-        if self.mode != "quiet" and self.started is not None:
+        if self.started is not None:
             snap = self.snapshot(self.line_rates)
+            self.write_file(snap, finished=reason)
+        if self.mode != "quiet" and self.started is not None:
             logger.info(
                 "progress done in %s (%s): %s pages, %s records, %s written",
                 fmt_duration(snap.elapsed),
@@ -373,6 +412,7 @@ class ProgressExtension:
             start_pending=getattr(engine, "_start", None) is not None,
             listings_left=listings_left,
             id_range=getattr(spider, "id_range", None),
+            eta_rate=self.eta_rates.add(now, int(stats.get("response_received_count", 0)), 0)[0],
         )
 
     def log_line(self) -> None:
@@ -381,7 +421,28 @@ class ProgressExtension:
         except Exception:  # progress is never worth an error (errors count against the run)
             logger.debug("no progress figures", exc_info=True)
             return
-        logger.info(format_line(snap), extra={"progress": snap})
+        self.write_file(snap)
+        if self.mode != "quiet":
+            logger.info(format_line(snap), extra={"progress": snap})
+
+    def write_file(self, snap: Snapshot, finished: str | None = None) -> None:
+        """OUTPUT_DIR/progress.json (crawler/observe/progress_file.py); never fails the run."""
+        if not self.writes_file:
+            return
+        if snap.pages > self.last_pages:
+            self.last_pages, self.progress_at = snap.pages, datetime.now(UTC)
+        try:
+            run = get_run(self.crawler)
+            if not run.run_id:
+                return
+            data = progress_file.record(
+                snap, run=run, started=self.started_at, progress_at=self.progress_at
+            )
+            if finished:
+                data.update(finished=True, finish_reason=finished, eta_s=0, eta_at=None)
+            progress_file.write(run.output_dir, data)
+        except OSError:
+            logger.debug("progress.json not written", exc_info=True)
 
     def draw_bar(self) -> None:
         if self.bar is None:

@@ -46,7 +46,7 @@ def test_line_has_every_figure():
 @pytest.mark.parametrize(
     ("kwargs", "why"),
     [
-        ({"listings_left": 3}, "listings still being crawled"),
+        ({"listings_left": 3, "rates": (0.0, 0.0)}, "listings still being crawled"),
         ({"start_pending": True}, "start requests still being read"),
         ({"queue": None}, "queue size not available"),
         ({"rates": (0.0, 0.0)}, "no responses in the last interval"),
@@ -56,6 +56,18 @@ def test_eta_unknown_says_why(kwargs, why):
     s = snap(**kwargs)
     assert s.eta is None
     assert progress.format_line(s).endswith(f"ETA unknown ({why})")
+
+
+def test_listing_phase_gives_a_lower_bound_and_days():
+    # Listings left: more items will be found, so the requests known now bound the ETA below.
+    s = snap(listings_left=3, queue=1_000_000, in_flight=0, eta_rate=240.0)
+    assert s.eta is None and s.phase == "listings"
+    assert s.eta_at_least == 1_000_000 / 4
+    assert progress.format_line(s).endswith(
+        "listings 3 left, ETA >= 2d21h (listings still being crawled)"
+    )
+    # The ETA's rate is the long window's, not the last interval's.
+    assert snap(rates=(2400.0, 0.0), eta_rate=240.0).eta == 420 / 4
 
 
 def test_eta_from_ids_left():
