@@ -87,15 +87,25 @@ class ExtractedPage:
     issues: list[str]
     text: str
     link_urls: list[str] = field(default_factory=list)
+    blocks: frozenset[str] = frozenset()
+    """Signatures of the page's blocks, for learning the site's template."""
 
 
 def extract_page(
-    body: bytes, header_encoding: str | None, url: str, editions: Editions
+    body: bytes,
+    header_encoding: str | None,
+    url: str,
+    editions: Editions,
+    chrome: frozenset[str] = frozenset(),
+    learn: bool = False,
 ) -> ExtractedPage:
-    """build_record, plus what only the crawler needs (the spider's entry point)."""
+    """build_record, plus what only the crawler needs (the spider's entry point). `chrome`: the
+    block signatures the site's learned template judges chrome; `learn`: also return the page's
+    block signatures to learn from (crawler/pages/template.py)."""
     text, issues = decode_html(body, header_encoding)
     kind = page_kind(url)
-    ex = parse_album(text, url, editions) if kind == "album" else parse_article(text, url, editions)
+    parse = parse_album if kind == "album" else parse_article
+    ex = parse(text, url, editions, chrome, learn)
     record = _normalize(ex, kind, url)
     issues = [*issues, *ex.issues, *_normalizer_issues(record)]
     return ExtractedPage(
@@ -104,6 +114,7 @@ def extract_page(
         list(dict.fromkeys(issues)),
         text,
         list(ex.fields.get("link_urls") or []),
+        ex.blocks,
     )
 
 

@@ -36,9 +36,16 @@ from crawler.pages.common import Extraction, drop_tree
 __all__ = ["Anchors", "ArticlePage", "Found", "locate_header", "parse_article"]
 
 
-def parse_article(html: str, url: str, editions: Editions) -> Extraction:
-    """Raw record fields of an article page. `url` is the URL it was fetched from."""
-    pg = load(html, url, editions)
+def parse_article(
+    html: str,
+    url: str,
+    editions: Editions,
+    chrome: frozenset[str] = frozenset(),
+    learn: bool = False,
+) -> Extraction:
+    """Raw record fields of an article page. `url` is the URL it was fetched from; `chrome` the
+    block signatures the site's learned template judges chrome (crawler/pages/template.py)."""
+    pg = load(html, url, editions, chrome, learn)
     aid = article_id(url)
     container = find_container(pg)
     pg.strategies["body"] = container.strategy
@@ -76,7 +83,7 @@ def parse_article(html: str, url: str, editions: Editions) -> Extraction:
         "translation_of_url": sources.translation_of_url,
         "source_url": sources.source_url,
     }
-    return Extraction(fields=fields, strategies=pg.strategies, issues=pg.issues)
+    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks))
 
 
 def locate_header(pg: ArticlePage, at: Anchors) -> tuple[Anchors, dict[str, Found]]:
