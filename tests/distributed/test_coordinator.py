@@ -55,6 +55,7 @@ def test_restarted_worker_hands_back_its_own_requests(server, tmp_path):
     a = worker(server, "a", tmp_path)
     a.push(b"r", 0, "fp", False)
     a.pop()
+    a.state.close()  # the old process is gone: its state store holds no lock any more
     again = worker(server, "a", tmp_path)  # same worker id, new process
     assert again.requeue_own() == 1
     assert again.queued() == 1 and again.processing() == 0
@@ -115,6 +116,7 @@ def test_claims_first_worker_wins_and_keeps_its_claims_after_a_restart(server, t
     b = worker(server, "b", tmp_path)
     assert a.claim(["x", "y"]) == {"x", "y"}
     assert b.claim(["y", "z"]) == {"z"}
+    a.state.close()  # a restarts: the old process's state store is closed first
     assert worker(server, "a", tmp_path).claim(["x", "z"]) == {"x"}
 
 
