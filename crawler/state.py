@@ -290,6 +290,12 @@ class StateStore:
             )
         }
 
+    def count_probed(self, start: int, end: int) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM probes WHERE status > 0 AND article_id BETWEEN ? AND ?",
+            (start, end),
+        ).fetchone()[0]
+
     def record_probe(self, article_id: int, status: int, now: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO probes VALUES(?,?,?)", (article_id, status, now))
 

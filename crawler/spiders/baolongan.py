@@ -43,6 +43,7 @@ from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
 from crawler.preview import preview_record
+from crawler.probes import ProbeFeeder
 from crawler.run import get_run, opens_run, utcnow_iso
 from crawler.warc.replay import replay_index
 
@@ -381,23 +382,29 @@ class BaolonganSpider(Spider):
             raise CloseSpider("ids_unsupported")
         self.crawler.stats.set_value("ids/slugless", True)
         start, end = self.id_range
-        done = self.run.state.probed(start, end)
+        done = self.run.state.count_probed(start, end)
         total = end - start + 1
-        self.crawler.stats.set_value("ids/already_probed", len(done))
-        logger.info("ids %d-%d: %d of %d already probed, resuming", start, end, len(done), total)
-        for aid in range(start, end + 1):
-            if aid in done:
-                continue
+        self.crawler.stats.set_value("ids/already_probed", done)
+        logger.info("ids %d-%d: %d of %d already probed, resuming", start, end, done, total)
+        # Handed out lazily (crawler/probes.py): memory stays flat over a million ids.
+        self.probe_feeder = ProbeFeeder(self.run.state, start, end)
+        yield from self._more_probes()
+
+    def _more_probes(self):
+        for aid in self.probe_feeder.refill():
             yield Request(
                 self._probe_url(aid),
                 callback=self._probe_result,
                 errback=self._probe_error,
                 meta={"probe_id": aid, "handle_httpstatus_list": [404, 410]},
                 priority=ARTICLE_PRIORITY,
+                dont_filter=True,  # each id is handed out once; no fingerprint kept per probe
             )
 
     def _probe_result(self, response: Response):
         aid = response.meta["probe_id"]
+        self.probe_feeder.answered()
+        yield from self._more_probes()
         self.run.state.record_probe(aid, response.status, utcnow_iso())
         stats = self.crawler.stats
         stats.inc_value("ids/probed")
@@ -423,10 +430,12 @@ class BaolonganSpider(Spider):
 
     def _probe_error(self, failure):
         aid = failure.request.meta["probe_id"]
+        self.probe_feeder.answered()
         self.run.state.record_probe(aid, 0, utcnow_iso())
         reason = requested.failure_reason(failure.value)
         self.run.state.record_miss(self.run.run_id, f"baolongan:{aid}", reason)
         self.crawler.stats.inc_value("ids/error")
+        return list(self._more_probes())
 
     # --- listings -------------------------------------------------------------------------------
     def _listing_request(
