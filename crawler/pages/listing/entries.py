@@ -60,7 +60,8 @@ def main_entries(
     names = _section_names(root, url, editions, menu)
     own = {ln.el for ln in pager} | set(_named(root, names, menu_box))
     boxes = set(_box_headings(links, editions, held, menu_box, {ln.el for ln in pager}))
-    region, dropped = _region(root, held, _marked(own), _marked(boxes))
+    pager_els = [ln.el for ln in pager]
+    region, dropped = _region(root, held, _marked(own), _marked(boxes), pager_els)
     out: dict[str, str] = {}
     for ln in items:
         if ln.key in out or not _inside(ln.el, region):
@@ -72,7 +73,11 @@ def main_entries(
 
 
 def _region(
-    root: Element, held: dict[Element, int], own: set[Element], boxes: set[Element]
+    root: Element,
+    held: dict[Element, int],
+    own: set[Element],
+    boxes: set[Element],
+    pager: list[Element],
 ) -> tuple[Element, list[Element]]:
     """The block of the main list and the blocks inside it that are chrome."""
     region = root.find("body")
@@ -94,7 +99,23 @@ def _region(
             boxes = set()  # section boxes decide at the first split only
         if marked:
             return region, [k for k in kids if k not in marked]
-        return region, [k for k in kids if held[k] >= 2 and box_label(k)]
+        return region, _labelled_after_pager(region, kids, held, pager)
+
+
+def _labelled_after_pager(
+    region: Element, kids: list[Element], held: dict, pager: list[Element]
+) -> list[Element]:
+    """Blocks of several items opened by a furniture label ("Đọc nhiều", "Tin khác"), unless the
+    listing's pagination comes after them: a listing ends with its pagination, so what stands
+    before it belongs to the list, whatever its label (the 2020 form's second list may well be
+    headed "Tin khác")."""
+    labelled = [k for k in kids if held[k] >= 2 and box_label(k)]
+    inside = [p for p in pager if _inside(p, region)]
+    if not labelled or not inside:
+        return labelled
+    order = {el: i for i, el in enumerate(region.iter())}
+    end = max(order[p] for p in inside)
+    return [k for k in labelled if order[k] > end]
 
 
 def _marked(marks: set[Element]) -> set[Element]:
