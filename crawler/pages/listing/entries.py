@@ -88,6 +88,8 @@ def _region(
         if len(kids) <= 1:
             if not kids:
                 return region, []
+            if _side_box_alone(region, kids[0], own, held, pager):
+                return region, kids
             region = kids[0]
             continue
         marked = [k for k in kids if k in own]
@@ -100,6 +102,19 @@ def _region(
         if marked:
             return region, [k for k in kids if k not in marked]
         return region, _labelled_after_pager(region, kids, held, pager)
+
+
+def _side_box_alone(
+    region: Element, kid: Element, own: set[Element], held: dict, pager: list[Element]
+) -> bool:
+    """The only block of items left is a labelled box ("Đọc nhiều") beside the listing's marks:
+    an empty listing (past its last page) whose side box must not pass for its entries. A box
+    the pagination follows is the list's own ("Tin khác" in the 2020 form)."""
+    if held[kid] < 2 or kid in own or not box_label(kid):
+        return False
+    if not any(m in own for m in region if m is not kid):
+        return False
+    return bool(_labelled_after_pager(region, [kid], held, pager))
 
 
 def _labelled_after_pager(
