@@ -11,7 +11,9 @@ code, and none of them stops the crawl:
 
 - skips, `skipped/<reason>` (logged "skipped <url>: <reason> (<detail>)"): `too_large`, `gzip_bomb`,
   `bad_encoding`, `redirect_loop`, `too_many_redirects`, `offsite_redirect`, `offsite_request`,
-  `bad_authority`, `redirect_not_article`, `timeout`, `data_loss`, `connection_error`, `dns_error`,
+  `bad_authority`, `javascript_redirect` (a redirect or meta refresh to `javascript:`),
+  `non_http_redirect` (to `file:`, `ftp:`, `data:` or any scheme but http(s)),
+  `redirect_not_article`, `timeout`, `data_loss`, `connection_error`, `dns_error`,
   `download_error`, `http_4xx`, `http_5xx` (after retries), `empty_body`, `not_html`, `blank_page`,
   `script_only`, `too_many_tags` (more than GUARD_MAX_TAGS tags), `extract_error`;
 - records kept with a reason added to `quality_issues` (counted `quality/<reason>` by

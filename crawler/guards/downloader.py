@@ -208,11 +208,46 @@ class GuardedHttpCompressionMiddleware(HttpCompressionMiddleware):
         )
 
 
+# The only schemes a redirect may lead to. Scrapy builds a Request for any other before checking
+# it: `javascript:` (no "//") raises ValueError, logged as an ERROR that counts toward the error
+# limit, and `file:`/`ftp:`/`data:` leave the 3xx to HttpErrorMiddleware as an `http_3xx` skip.
+_FETCHED_SCHEMES = frozenset({"http", "https"})
+_DETAIL_URL_MAX = 200  # characters of a refused target in the log: a script can be any length
+
+
+def unfollowable_redirect(url: str) -> tuple[str, str] | None:
+    """(reason, detail) when a redirect to `url` can never be fetched: `javascript_redirect` for
+    a script, `non_http_redirect` for any other scheme than http(s); None when it can."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None  # not a URL Scrapy could have built either: its own error path applies
+    if scheme in _FETCHED_SCHEMES:
+        return None
+    shown = url if len(url) <= _DETAIL_URL_MAX else url[:_DETAIL_URL_MAX] + "..."
+    if scheme == "javascript":
+        return "javascript_redirect", f"to {shown}"
+    return "non_http_redirect", f"{scheme or 'no'} scheme: to {shown}"
+
+
 class _RedirectGuard:
     """Checks every redirect before Scrapy follows it (mixed into both redirect middlewares)."""
 
     crawler: Crawler
     guards: Guards
+
+    def _build_redirect_request(
+        self, source_request: Request, response: Response, *, url: str, **kwargs: Any
+    ) -> Request:
+        # Both middlewares build the redirected request here, before any scheme check of theirs.
+        refused = unfollowable_redirect(url)
+        if refused is not None:
+            reason, detail = refused
+            via = "meta refresh" if response.status < 300 else f"HTTP {response.status}"
+            raise self.guards.skip(source_request.url, reason, f"{via} {detail}")
+        return super()._build_redirect_request(  # type: ignore[misc]
+            source_request, response, url=url, **kwargs
+        )
 
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
         guards = self.guards
