@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import pairs, requested
+from crawler.guards.common import PAGES_DOWN, site_down
 from crawler.observe import chart, coverage, gates, history
 from crawler.status import EXIT_CODES, worst
 
@@ -169,6 +170,13 @@ def decide_status(crawler, reason: str) -> str:
         statuses.append(reason)
     elif reason != "finished":
         statuses.append("crawl_failed")
+    elif site_down(stats):
+        # robots.txt was read, but no page answered: the site is down, not the crawler broken.
+        logger.error(
+            "site unavailable: no page answered; %d page(s) failed with 5xx or network errors",
+            stats.get(PAGES_DOWN, 0),
+        )
+        statuses.append("site_unavailable")
     if stats.get("warc/lost"):
         logger.error(
             "WARC file(s) lost during the run: %s; %d record(s) point into them (see the report)",

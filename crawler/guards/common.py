@@ -101,6 +101,21 @@ class Guards:
         logger.warning("flagged %s: %s (%s)", url, reason, detail or "-")
 
 
+# Whether the site answered at all, counted per page request (not robots.txt, not page
+# requisites) once retries are over: RetryMiddleware (550) has already retried 5xx and timeouts.
+PAGES_ANSWERED = "availability/pages_answered"  # any status below 500 (a 404 is an answer)
+PAGES_DOWN = "availability/pages_down"  # 5xx after retries, or timeout/connection/DNS failure
+DOWN_EXCEPTIONS = frozenset({"timeout", "connection_error", "dns_error", "data_loss"})
+
+
+def site_down(stats: dict) -> bool:
+    """The run's site-unavailable rule: robots.txt was read (else the run had already stopped as
+    site_unavailable, crawler/politeness/robots.py), yet not one page of the portal answered below
+    500 and at least one page failed with a 5xx or a network failure after its retries. A site
+    answering 404 everywhere is up (exit 1, not 5); one answered page means it is up."""
+    return not stats.get(PAGES_ANSWERED) and bool(stats.get(PAGES_DOWN))
+
+
 def is_item_url(url: str) -> bool:
     return urls.article_id(url) is not None or urls.album_id(url) is not None
 

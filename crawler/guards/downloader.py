@@ -23,7 +23,10 @@ from twisted.internet.threads import deferToThread
 from w3lib.url import canonicalize_url
 
 from crawler.guards.common import (
+    DOWN_EXCEPTIONS,
     GUARD_ISSUES,
+    PAGES_ANSWERED,
+    PAGES_DOWN,
     Guards,
     GuardSkip,
     _is_robots,
@@ -83,6 +86,11 @@ _EXCEPTION_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
 )
 
 
+def _is_page(request: Request) -> bool:
+    """A page of the portal (listing, article, album, probe), not robots.txt or a requisite."""
+    return not _is_robots(request) and not request.meta.get("requisite")
+
+
 class ResponseGuardMiddleware:
     """Priority 540: after RetryMiddleware (550) has given up and after decompression (590).
 
@@ -110,6 +118,8 @@ class ResponseGuardMiddleware:
             if isinstance(exception, types):
                 reason = code
                 break
+        if reason in DOWN_EXCEPTIONS and _is_page(request):
+            self.guards.stats.inc_value(PAGES_DOWN)
         detail = f"{type(exception).__name__}: {exception}".rstrip(": ")
         if request.meta.get("retry_times"):
             detail += f" (after {request.meta['retry_times']} retries)"
@@ -118,6 +128,7 @@ class ResponseGuardMiddleware:
     async def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
+        self._count_answer(request, response)
         if not self._inspected(request, response):
             return response
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -136,6 +147,7 @@ class ResponseGuardMiddleware:
 
     def check(self, request: Request, response: Response) -> Response:
         """process_response on the calling thread (unit tests, small pages)."""
+        self._count_answer(request, response)
         if not self._inspected(request, response):
             return response
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -147,6 +159,11 @@ class ResponseGuardMiddleware:
             max_tags=self.guards.max_tags,
         )
         return self.apply(request, response, found)
+
+    def _count_answer(self, request: Request, response: Response) -> None:
+        """Feed the site-unavailable rule (common.site_down) with this page's final status."""
+        if _is_page(request):
+            self.guards.stats.inc_value(PAGES_DOWN if response.status >= 500 else PAGES_ANSWERED)
 
     @staticmethod
     def _inspected(request: Request, response: Response) -> bool:

@@ -61,11 +61,12 @@ def _wiring() -> dict[str, str]:
     return {}
 
 
-_STAT_RE = re.compile(r"^\s*'([^']+)': (-?\d+),?\}?$", re.M)
+_STAT_RE = re.compile(r"^[{\s]*'([^']+)': (-?\d+),?\}?$", re.M)
 
 
 def stats_from_log(log: str) -> dict[str, int]:
-    """The integer stats of Scrapy's "Dumping Scrapy stats" block (the report keeps groups only)."""
+    """The integer stats of Scrapy's "Dumping Scrapy stats" block (the report keeps groups only);
+    the block's first key follows its opening brace."""
     start = log.rfind("Dumping Scrapy stats")
     if start < 0:
         return {}
