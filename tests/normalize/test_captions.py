@@ -113,6 +113,20 @@ CASES = [
     ("bilingual-label", "Lễ hội (Ảnh/Photo: Kim Hoàng)", None, "Lễ hội", "Kim Hoàng"),
     ("nguon", "Ảnh minh họa (Nguồn: Internet)", None, "Ảnh minh họa", "Internet"),
     ("photo-by", "Rice fields (Photo by Le Duc)", None, "Rice fields", "Le Duc"),
+    (
+        "photo-by-lower",
+        "Children play on the water slides (photo by Happyland)",
+        None,
+        "Children play on the water slides",
+        "Happyland",
+    ),
+    (
+        "illustration-note-stays",
+        "Người dân sử dụng nước sạch (ảnh minh họa)",
+        None,
+        "Người dân sử dụng nước sạch (ảnh minh họa)",
+        None,
+    ),
     ("full-width-colon", "Lễ hội (Ảnh： Kim Hoàng)", None, "Lễ hội", "Kim Hoàng"),
     # Duplicated captions (English edition).
     ("dup-space", "Farmers harvest rice Farmers harvest rice", None, "Farmers harvest rice", None),

@@ -2,12 +2,16 @@
 
 Caption forms (docs/site.md): form A, the `em` right after the image inside the same paragraph;
 form B, a paragraph of emphasis right after the image block; `figure/figcaption`; and a caption
-row under the image in a layout table.
+row under the image in a layout table. Two 2025 forms arrive changed by the HTML parser: an
+image div inside `<p><em>` stays nested (form B, the caption in the next paragraph), while a
+centred `<p><div>img</div><em>caption</em></p>` is split, the paragraph closing before the div,
+so the caption `em` comes out as the image block's next sibling outside any paragraph.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
@@ -30,7 +34,7 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
         caption = block_text(caption_el) if caption_el is not None else ""
         out.append(
             {
-                "url": absolute_url(src, pg.url, pg.editions),
+                "url": _iri(absolute_url(src, pg.url, pg.editions)),
                 "position": image_position(img, body, len(out)),
                 "caption_raw": caption or None,
             }
@@ -49,6 +53,15 @@ def img_src(img: Element) -> str:
             img.set("src", alt)  # body_html shows the real image too
             return alt
     return src
+
+
+def _iri(url: str) -> str:
+    """The URL as in `src`, except for whitespace, which no URL holds: tab, CR and LF are
+    removed and spaces (the uploader's own file names, docs/site.md) percent-encoded, as a
+    browser reads the attribute. Nothing else is re-encoded (docs/contract.md)."""
+    if not any(c.isspace() for c in url):
+        return url
+    return "".join("" if c in "\t\n\r" else quote(c, safe="") if c.isspace() else c for c in url)
 
 
 def image_position(img: Element, body: Element, index: int) -> int:
@@ -122,6 +135,10 @@ def _next_caption_p(block: Element, blocks: set) -> Element | None:
     nxt = block.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
+    if nxt is not None and nxt.tag in ("em", "i") and nxt.find(".//img") is None:
+        # The caption of a paragraph the parser split (module docstring); an em running on
+        # into loose text is emphasis in prose instead.
+        return nxt if not (nxt.tail and nxt.tail.strip()) else None
     if nxt is None or nxt.tag != "p" or nxt.find(".//img") is not None:
         return None
     if not _italic_only(nxt):
