@@ -24,6 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
+from crawler.normalize.dates import out_of_range
 from crawler.normalize.text import normalize_strings
 from crawler.observe import coverage
 from crawler.run import get_run, is_write_failure, opens_run, stop_for_write_failure, utcnow_iso
@@ -41,6 +42,8 @@ class NormalizePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        # The run's "now" (REFERENCE_NOW, recorded in the WARC so a replay flags alike).
+        self.run = get_run(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
@@ -59,9 +62,27 @@ class NormalizePipeline:
             if cleaned != value:
                 adapter[key] = cleaned
                 self.stats.inc_value(f"normalize/text/{key}")
+        _flag_date_out_of_range(adapter, self.run.now())
         for issue in adapter.get("quality_issues") or []:
             self.stats.inc_value(f"quality/{issue}")
         return item
+
+
+def _flag_date_out_of_range(adapter: ItemAdapter, now: Any) -> None:
+    """`date_out_of_range` in quality_issues when published_at lies outside the portal's life
+    (crawler/normalize/dates.py); the date itself is kept. Extraction has no "now", the run has."""
+    published_at = adapter.get("published_at")
+    if "quality_issues" not in adapter or adapter.get("_tombstone"):
+        return
+    issues = list(adapter.get("quality_issues") or ())
+    if "date_out_of_range" not in issues and out_of_range(published_at, now):
+        adapter["quality_issues"] = [*issues, "date_out_of_range"]
+        logger.warning(
+            "flagged %s: date_out_of_range (%s, now %s)",
+            adapter.get("url"),
+            published_at,
+            now.isoformat(),
+        )
 
 
 class RecordPipeline:

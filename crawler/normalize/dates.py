@@ -15,13 +15,19 @@ from typing import Literal
 
 from crawler.normalize.text import clean_text
 
-__all__ = ["ParsedDate", "VIETNAM_TZ", "parse_published"]
+__all__ = ["PORTAL_FIRST_DAY", "ParsedDate", "VIETNAM_TZ", "out_of_range", "parse_published"]
 
 # Vietnam has kept UTC+07:00 without DST since 1975, so a fixed offset is exact for every date
 # this archive can hold, and cheaper than zoneinfo.
 VIETNAM_TZ = timezone(timedelta(hours=7))
 
 Precision = Literal["minute", "day"]
+
+# The portal's life: nothing it published predates 2000 (the oldest ids seen are from 2015,
+# docs/site.md), and nothing can be published after the crawl's "now"; a day of grace covers clocks
+# and time zones. A date outside is kept (it is what the page says) but flagged.
+PORTAL_FIRST_DAY = datetime(2000, 1, 1, tzinfo=VIETNAM_TZ)
+FUTURE_GRACE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -235,3 +241,17 @@ def parse_published(raw: str | None) -> ParsedDate:
             g["y"], month, g["d"], g[f"H{n}"], g[f"M{n}"], g[f"S{n}"], g[f"ampm{n}"], g["zone"]
         )
     return _UNPARSEABLE
+
+
+def out_of_range(published_at: str | None, now: datetime) -> bool:
+    """True when ``published_at`` (ISO 8601, as parse_published gives it) lies before
+    PORTAL_FIRST_DAY or more than FUTURE_GRACE after ``now`` (aware); False without a date."""
+    if not published_at:
+        return False
+    try:
+        when = datetime.fromisoformat(published_at)
+    except ValueError:
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=VIETNAM_TZ)
+    return when < PORTAL_FIRST_DAY or when > now + FUTURE_GRACE
