@@ -135,7 +135,11 @@ def _next_caption_p(block: Element, blocks: set) -> Element | None:
     nxt = block.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
-    if nxt is not None and nxt.tag in ("em", "i") and nxt.find(".//img") is None:
+    if (
+        nxt is not None
+        and (nxt.tag in ("em", "i") or (nxt.tag in ("span", "font") and _italic_only(nxt)))
+        and nxt.find(".//img") is None
+    ):
         # The caption of a paragraph the parser split (module docstring); an em running on
         # into loose text is emphasis in prose instead.
         return nxt if not (nxt.tail and nxt.tail.strip()) else None
