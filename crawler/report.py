@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler import pairs, requested
+from crawler import learning, pairs, requested
 from crawler.guards.common import PAGES_DOWN, site_down
 from crawler.observe import chart, coverage, gates, history
 from crawler.status import EXIT_CODES, worst
@@ -81,6 +81,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "errors": errors,
         "error_share": round(errors / responses, 4) if responses else (1.0 if errors else 0.0),
         "ids": _group(stats, "ids/"),
+        "template": stats.get("template/summary") or {},
     }
 
 
@@ -429,6 +430,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     lines += requested.markdown_lines(report.get("requested"))
     lines += pairs.markdown_lines(report.get("translation_pairs"))
+    lines += learning.markdown_lines(report.get("template"))
     if report.get("chart"):
         lines += [f"![Records per month per edition; field coverage]({report['chart']})", ""]
     lines += _run_section(report)

@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS requisites(url TEXT PRIMARY KEY, status INTEGER, firs
   WITHOUT ROWID;
 -- Article ids probed by `-a ids=...` (status: HTTP status, 0 for a network error).
 CREATE TABLE IF NOT EXISTS probes(article_id INTEGER PRIMARY KEY, status INTEGER, checked_at TEXT);
+-- The site's page template learned per edition host (crawler.pages.template, crawler.learning).
+CREATE TABLE IF NOT EXISTS templates(edition TEXT PRIMARY KEY, data TEXT, updated_at TEXT)
+  WITHOUT ROWID;
 -- Why a URL or id a urls_file/ids run asked for was not archived (crawler.requested).
 CREATE TABLE IF NOT EXISTS misses(
   run_id TEXT, id TEXT, reason TEXT, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
@@ -102,6 +105,18 @@ class StateStore:
 
     def close(self) -> None:
         self.db.close()
+
+    # --- learned page templates ----------------------------------------------------------------
+    def template(self, edition: str) -> str | None:
+        row = self.db.execute("SELECT data FROM templates WHERE edition=?", (edition,)).fetchone()
+        return row["data"] if row else None
+
+    def save_template(self, edition: str, data: str, now: str) -> None:
+        self.db.execute(
+            "INSERT INTO templates(edition, data, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(edition) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
+            (edition, data, now),
+        )
 
     # --- transactions -------------------------------------------------------------------------
     def transaction(self) -> _Transaction:

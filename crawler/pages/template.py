@@ -4,7 +4,8 @@ A crawl sees hundreds of pages drawn in one chrome. Blocks that come back on pag
 host with the same text (menus, the header clock, footers, static sidebars, share and useful-link
 boxes) are the template; what varies from page to page is content. `Template` counts, per edition
 host, on how many pages each block signature (tag + text) was seen; a block seen on at least
-`CHROME_SHARE` of the pages learned from (and on `MIN_PAGES` or more) is chrome. The page modules
+`CHROME_SHARE` of the pages learned from (and on `MIN_PAGES` or more) is chrome. A signature
+includes where the block stands, so content quoted in a sidebar elsewhere is not mistaken for it. The page modules
 treat learned chrome like any other furniture (never the title, the date, the lead or the body),
 which tells the header clock from the article date and a static sidebar longer than the article
 from the article.
@@ -54,20 +55,33 @@ _DESCENDANTS = etree.XPath("count(descendant::*)")
 
 def block_signatures(root: Element) -> dict[str, Element]:
     """Signature -> element for the page's text blocks (the first element of each signature):
-    paragraphs and boxes up to `_MAX_DESCENDANTS` elements deep in content (page wrappers are
-    left out: they differ on every page anyway, and measuring them would cost more than the rest
-    of the page). A signature is the tag and the block's text: the same box on another page of
-    the template has the same one wherever it stands."""
+    paragraphs and boxes up to `_MAX_DESCENDANTS` elements in content (page wrappers are left
+    out: they differ on every page anyway, and measuring them would cost more than the rest of
+    the page). A signature is the block's place (its path of tags and classes from the root) and
+    its text: the same box on another page of the template has the same one, while an article's
+    lead quoted in another page's "most read" box stands elsewhere and does not."""
     out: dict[str, Element] = {}
+    paths: dict[Element, str] = {}
     for el in root.iter(*_BLOCK_TAGS):
         if _DESCENDANTS(el) > _MAX_DESCENDANTS:
             continue
         text = text_of(el)
         if not _MIN_TEXT <= len(text) <= _MAX_TEXT:
             continue
-        key = f"{el.tag}\x00{' '.join(text.split())}"
+        key = f"{_path(el, paths)}\x00{' '.join(text.split())}"
         out.setdefault(hashlib.blake2b(key.encode(), digest_size=8).hexdigest(), el)
     return out
+
+
+def _path(el: Element, memo: dict[Element, str]) -> str:
+    """`html/body/div.page/aside/ul`: where a block stands, memoized along the tree."""
+    path = memo.get(el)
+    if path is None:
+        parent = el.getparent()
+        cls = el.get("class")
+        step = f"{el.tag}.{cls}" if cls else str(el.tag)
+        path = memo[el] = step if parent is None else f"{_path(parent, memo)}/{step}"
+    return path
 
 
 @dataclass

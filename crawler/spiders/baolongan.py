@@ -39,12 +39,13 @@ from crawler import editions as urls
 from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
+from crawler.learning import TemplateBook
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
 from crawler.preview import preview_record
 from crawler.probes import ProbeFeeder
-from crawler.run import get_run, opens_run, utcnow_iso
+from crawler.run import get_run, opens_run, run_closing, utcnow_iso
 from crawler.warc.replay import replay_index
 
 logger = logging.getLogger(__name__)
@@ -176,7 +177,14 @@ class BaolonganSpider(Spider):
         spider.recheck_budget = crawler.settings.getint("RECHECK_BUDGET")
         spider.fetch_requisites = crawler.settings.getbool("FETCH_REQUISITES", True)
         spider.replay = replay_index(crawler) if crawler.settings.get("REPLAY_WARC_DIR") else None
+        # The site's page template, learned from the pages themselves (crawler/learning.py).
+        spider.templates = TemplateBook(spider.run.state, crawler, utcnow_iso)
+        crawler.signals.connect(spider._save_templates, signal=run_closing)
         return spider
+
+    def _save_templates(self, reason: str) -> None:
+        self.templates.save()
+        self.crawler.stats.set_value("template/summary", self.templates.summary())
 
     # --- `scrapy parse URL` ---------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any):
@@ -619,7 +627,16 @@ class BaolonganSpider(Spider):
             self.crawler.stats.inc_value("skipped/not_html")
             logger.warning("skipped %s: content type %s", response.url, ctype)
             return
-        page = extract_page(response.body, _header_charset(response), response.url, self.portal)
+        edition = self.portal.edition_of(response.url) or "vi"
+        page = extract_page(
+            response.body,
+            _header_charset(response),
+            response.url,
+            self.portal,
+            chrome=self.templates.chrome(edition),
+            learn=True,
+        )
+        self.templates.observe(edition, page.blocks, response.url)
         record, strategies, issues = page.record, page.strategies, page.issues
         yield from self._requisite_requests(page.text, response)
         for link in page.link_urls:
@@ -633,7 +650,6 @@ class BaolonganSpider(Spider):
         record.setdefault("warc_filename", response.meta.get("warc_filename"))
         record.setdefault("warc_record_id", response.meta.get("warc_record_id"))
         record.setdefault("warc_payload_digest", response.meta.get("warc_payload_digest"))
-        edition = self.portal.edition_of(response.url) or "vi"
         record["_fetch"] = {
             "url": response.url,
             "edition": edition,

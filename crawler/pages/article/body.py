@@ -18,7 +18,7 @@ from crawler.pages.common import (
     text_of,
 )
 
-__all__ = ["cut_body", "is_end_block", "is_furniture"]
+__all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture"]
 
 # Blocks that end the article (reading order 8 and 9 in docs/site.md) when found in the container.
 _END_LABEL_RE = re.compile(
@@ -91,7 +91,7 @@ def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> 
     for p in c.iter("p"):
         if pg.idx(p) <= start or p is byline or byline in p.iterancestors():
             continue
-        if text_of(p).strip() and not _in_furniture(p, c):
+        if text_of(p).strip() and not in_furniture(p, c):
             return pg.idx(p)
     return FAR
 
@@ -113,16 +113,22 @@ def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
 
 def _images_after(pg: ArticlePage, c: Element, end: int) -> bool:
     """A content image (not inside furniture) after a position: the article goes on."""
-    return any(pg.idx(img) > end and not _in_furniture(img, c) for img in c.iter("img"))
+    return any(pg.idx(img) > end and not in_furniture(img, c) for img in c.iter("img"))
 
 
-def _in_furniture(el: Element, c: Element) -> bool:
-    node = el.getparent()
-    while node is not None and node is not c:
+def in_furniture(el: Element, stop: Element | None) -> bool:
+    """`el` is or sits in a widget (cookie notice, ad, share bar, related box). The climb stops
+    at `stop` (the body container) or a wrapper of it: the article's wrappers are not widgets."""
+    for node in (el, *el.iterancestors()):
+        if node is stop or node.tag == "body" or (stop is not None and _holds(node, stop)):
+            return False
         if is_furniture(node) or is_end_block(node):
             return True
-        node = node.getparent()
     return False
+
+
+def _holds(node: Element, inner: Element) -> bool:
+    return any(a is node for a in inner.iterancestors())
 
 
 _RELATED_LABEL_RE = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.article.body import is_end_block, is_furniture
+from crawler.pages.article.body import in_furniture, is_end_block
 from crawler.pages.article.lead import after_header
 from crawler.pages.article.page import FAR, Anchors, ArticlePage, Found, bold_only, title_anchor
 from crawler.pages.common import Element, collapse, find_date, style_right, text_of
@@ -20,7 +20,9 @@ __all__ = ["END_MARK", "find_byline"]
 _AUTHOR_HINT_RE = re.compile(
     r"(?<![a-z])(?:author|authors|byline|tac-?gia|tacgia|writer|nguoi-?viet|but-?danh)(?![a-z])"
 )
-_BYLINE_START_RE = re.compile(r"^(?:by|ctv|theo|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I)
+_BYLINE_START_RE = re.compile(
+    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I
+)
 END_MARK = "./."
 """How bodies often end (docs/site.md): never a byline."""
 
@@ -61,7 +63,7 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
             continue
         if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
             continue  # the date line may sit between the lead and the byline
-        if _in_furniture(el, at) or at.regions.in_chrome(el):
+        if in_furniture(el, at.container) or at.regions.in_chrome(el):
             continue  # a cookie notice, an ad, a related box printed before the body
         if len(text) > 80 or el.find(".//img") is not None:
             return Found()  # body text (or an image) comes first: no byline on top
@@ -70,22 +72,6 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
         if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
             return Found(text, "above-body", _byline_block(el))
     return Found()
-
-
-def _in_furniture(el: Element, at: Anchors) -> bool:
-    """`el` is or sits in a widget (cookie notice, ad, share bar, related box); the climb stops
-    at the body container or a wrapper of it."""
-    stop = at.container
-    for node in (el, *el.iterancestors()):
-        if node is stop or node.tag == "body" or (stop is not None and _holds(node, stop)):
-            return False
-        if is_furniture(node) or is_end_block(node):
-            return True
-    return False
-
-
-def _holds(node: Element, inner: Element) -> bool:
-    return any(a is node for a in inner.iterancestors())
 
 
 def _byline_block(el: Element) -> Element:
@@ -123,7 +109,7 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's
             continue
-        if at.regions.in_chrome(el) or _in_furniture(el, at):
+        if at.regions.in_chrome(el) or in_furniture(el, at.container):
             continue  # a cookie notice or a comment box after the byline is not the article
         text = pg.text(el)
         if not text:

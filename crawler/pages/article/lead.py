@@ -10,6 +10,7 @@ one repeating the body's first paragraph).
 
 from __future__ import annotations
 
+from crawler.pages.article.body import in_furniture
 from crawler.pages.article.page import (
     FAR,
     LEAD_HINT_RE,
@@ -159,6 +160,8 @@ def _block_between(pg: ArticlePage, at: Anchors, after: int, before: int) -> Ele
             continue
         if el.find(".//a") is not None or at.regions.in_chrome(el):
             continue
+        if in_furniture(el, at.container):
+            continue  # a cookie notice between the title and the body
         if el.tag in ("span", "strong", "em") and collapse(text_of(el.getparent())) == text:
             continue  # the enclosing block is the lead; reached it already
         return el
