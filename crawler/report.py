@@ -23,6 +23,8 @@ from typing import Any
 
 from crawler import learning, pairs, requested
 from crawler.guards.common import PAGES_DOWN, site_down
+from crawler.guards.requisites import markdown_lines as requisite_cap_lines
+from crawler.guards.requisites import summary as requisite_cap_summary
 from crawler.observe import chart, coverage, gates, history
 from crawler.status import EXIT_CODES, worst
 
@@ -81,6 +83,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "errors": errors,
         "error_share": round(errors / responses, 4) if responses else (1.0 if errors else 0.0),
         "ids": _group(stats, "ids/"),
+        "requisites_capped": requisite_cap_summary(stats),
         "template": stats.get("template/summary") or {},
     }
 
@@ -429,6 +432,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             )
         lines.append("")
     lines += requested.markdown_lines(report.get("requested"))
+    lines += requisite_cap_lines(report.get("requisites_capped"))
     lines += pairs.markdown_lines(report.get("translation_pairs"))
     lines += learning.markdown_lines(report.get("template"))
     if report.get("chart"):

@@ -147,6 +147,9 @@ REMOTE_CONTROL_ENABLED = False
 # Fetch page requisites (images, thumbnails, CSS, JS) so the WARC mirror replays pages whole;
 # each is fetched once across runs.
 FETCH_REQUISITES = True
+# At most this many requisites per page (page order: the head's CSS/JS, then images); the rest are
+# counted and named in the report. A hostile page of 10,000 <img> must not mean 10,000 fetches.
+MAX_IMAGES_PER_PAGE = 200
 
 # --- Archive (WARC) ---------------------------------------------------------------------------
 WARC_ENABLED = True

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 
 from crawler import editions as urls
+from crawler.guards.requisites import DEFAULT_MAX_IMAGES_PER_PAGE, apply_cap
 from crawler.politeness.settings_check import refuse_alongside
 from crawler.run import get_run
 
@@ -56,6 +57,7 @@ class Guards:
         self.max_depth = settings.getint("GUARD_MAX_DEPTH", DEFAULT_MAX_DEPTH)
         self.title_max = settings.getint("GUARD_TITLE_MAX", DEFAULT_TITLE_MAX)
         self.max_tags = settings.getint("GUARD_MAX_TAGS", DEFAULT_MAX_TAGS)
+        self.max_requisites = settings.getint("MAX_IMAGES_PER_PAGE", DEFAULT_MAX_IMAGES_PER_PAGE)
         # Crawling a mirror or the replica (or production names on another port): production
         # hosts must never be contacted.
         self.mirrored = self.portal.mirrored
@@ -91,6 +93,10 @@ class Guards:
         if problem is not None:
             return self.skip(url, "bad_authority", f"{detail}: {problem}")
         return self.skip(url, offsite_reason, detail)
+
+    def requisites(self, page: str, links: list[str]) -> list[str]:
+        """The requisites of `page` to request: at most MAX_IMAGES_PER_PAGE (guards/requisites.py)."""
+        return apply_cap(self.stats, page, links, self.max_requisites)
 
     def skip(self, url: str, reason: str, detail: str = "") -> GuardSkip:
         self.stats.inc_value(f"skipped/{reason}")

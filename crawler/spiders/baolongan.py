@@ -39,6 +39,7 @@ from crawler import editions as urls
 from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
+from crawler.guards.common import Guards
 from crawler.learning import TemplateBook
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
@@ -484,7 +485,9 @@ class BaolonganSpider(Spider):
         """Images, CSS and JS of a page, for the WARC mirror; each archived once across runs."""
         if not self.fetch_requisites:
             return
-        for link in page_requisites(html, response.url, self.portal):
+        links = page_requisites(html, response.url, self.portal)
+        # At most MAX_IMAGES_PER_PAGE per page; the rest counted and named (crawler/guards).
+        for link in Guards.for_crawler(self.crawler).requisites(response.url, links):
             target = self.portal.to_fetch(link)
             # Known by production URL: a mirror's or replica's address may change between runs.
             if not target or self.run.state.requisite_known(link):
