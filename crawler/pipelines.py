@@ -24,6 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import crashpoints
 from crawler.items import SCHEMA_VERSION, content_hash
 from crawler.latest import write_latest
+from crawler.normalize.body import DEFAULT_MAX_BODY_CHARS, cut_body_html, cut_body_text
 from crawler.normalize.dates import out_of_range
 from crawler.normalize.text import normalize_strings
 from crawler.observe import coverage
@@ -44,6 +45,7 @@ class NormalizePipeline:
         self.stats = crawler.stats
         # The run's "now" (REFERENCE_NOW, recorded in the WARC so a replay flags alike).
         self.run = get_run(crawler)
+        self.max_body = crawler.settings.getint("MAX_BODY_CHARS", DEFAULT_MAX_BODY_CHARS)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
@@ -54,6 +56,7 @@ class NormalizePipeline:
         fetch = adapter.get("_fetch") or {}
         for field, strategy in (fetch.get("strategies") or {}).items():
             self.stats.inc_value(f"extract/{field}/{strategy}")
+        _cap_body(adapter, self.max_body)  # first: the text rules then run on the kept part only
         for key in list(adapter.keys()):
             if key.startswith("_"):
                 continue
@@ -83,6 +86,26 @@ def _flag_date_out_of_range(adapter: ItemAdapter, now: Any) -> None:
             published_at,
             now.isoformat(),
         )
+
+
+def _cap_body(adapter: ItemAdapter, limit: int) -> None:
+    """body_text and body_html cut to MAX_BODY_CHARS at a block boundary, flagged
+    `body_truncated` (crawler/normalize/body.py); the whole page stays in the WARC."""
+    if "quality_issues" not in adapter or adapter.get("_tombstone"):
+        return
+    sizes = {f: len(adapter.get(f) or "") for f in BODY_FIELDS}
+    if max(sizes.values()) <= limit:
+        return
+    adapter["body_text"] = cut_body_text(adapter.get("body_text"), limit)
+    adapter["body_html"] = cut_body_html(adapter.get("body_html"), limit)
+    adapter["quality_issues"] = [*(adapter.get("quality_issues") or ()), "body_truncated"]
+    kept = ", ".join(f"{f} {len(adapter.get(f) or ''):,} of {n:,}" for f, n in sizes.items())
+    logger.warning(
+        "flagged %s: body_truncated (%s characters kept, MAX_BODY_CHARS=%d)",
+        adapter.get("url"),
+        kept,
+        limit,
+    )
 
 
 class RecordPipeline:

@@ -25,6 +25,8 @@ REPLAYED_SETTINGS = (
     "RECHECK_WINDOW_DAYS",
     "RECHECK_BUDGET",
     "INCREMENTAL_OVERLAP_PAGES",
+    "MAX_IMAGES_PER_PAGE",
+    "MAX_BODY_CHARS",
 )
 # A replayed run's records are what they are; a gate that failed then fails again now.
 ACCEPTED = {EXIT_CODES[s] for s in ("success", "success_with_warnings", "quality_gate_failed")}

@@ -150,6 +150,9 @@ FETCH_REQUISITES = True
 # At most this many requisites per page (page order: the head's CSS/JS, then images); the rest are
 # counted and named in the report. A hostile page of 10,000 <img> must not mean 10,000 fetches.
 MAX_IMAGES_PER_PAGE = 200
+# body_text and body_html are each cut to this many characters at a block boundary (flagged
+# body_truncated): a 30 MB page must not become a 57 MB JSON line. The WARC keeps the whole page.
+MAX_BODY_CHARS = 2_000_000
 
 # --- Archive (WARC) ---------------------------------------------------------------------------
 WARC_ENABLED = True

@@ -90,6 +90,9 @@ WARCINFO_SETTINGS = (
     "RECHECK_WINDOW_DAYS",
     "RECHECK_BUDGET",
     "INCREMENTAL_OVERLAP_PAGES",
+    "MAX_IMAGES_PER_PAGE",
+    # What shapes the records: a replay must cut bodies alike.
+    "MAX_BODY_CHARS",
 )
 
 
