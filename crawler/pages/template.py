@@ -78,7 +78,8 @@ def _path(el: Element, memo: dict[Element, str]) -> str:
     path = memo.get(el)
     if path is None:
         parent = el.getparent()
-        cls = el.get("class")
+        # <body>'s class names the page type (`page-detail`, `page-list`): not part of the place.
+        cls = el.get("class") if el.tag not in ("body", "html") else None
         step = f"{el.tag}.{cls}" if cls else str(el.tag)
         path = memo[el] = step if parent is None else f"{_path(parent, memo)}/{step}"
     return path

@@ -514,7 +514,7 @@ class BaolonganSpider(Spider):
         self._listing_done()
         html = self._decode(response)
         yield from self._requisite_requests(html, response)
-        listing = parse_listing(html, response.url, self.portal)
+        listing = self._parse_listing(html, response)
         self.crawler.stats.inc_value("listings/home")
         edition = self.portal.edition_of(response.url)
         for section in listing.menu:
@@ -531,12 +531,20 @@ class BaolonganSpider(Spider):
             if req:
                 yield req
 
+    def _parse_listing(self, html: str, response: Response):
+        """parse_listing, teaching the page template on the way (listings come before articles
+        and carry the same header, menus, footer and sidebars)."""
+        listing = parse_listing(html, response.url, self.portal, learn=True)
+        edition = self.portal.edition_of(response.url) or "vi"
+        self.templates.observe(edition, listing.blocks, response.url)
+        return listing
+
     def parse_section(self, response: Response):
         self._listing_done()
         slug, name = response.meta["section"]
         html = self._decode(response)
         yield from self._requisite_requests(html, response)
-        listing = parse_listing(html, response.url, self.portal)
+        listing = self._parse_listing(html, response)
         self.crawler.stats.inc_value("listings/pages")
         crashpoints.reached("listing", self.run.output_dir)
         seen = self.listing_fingerprints.setdefault(slug, set())

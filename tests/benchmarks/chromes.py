@@ -6,7 +6,10 @@
 For each chrome seed N in [first, first + chromes) the replica (in-process, no server) draws the
 same site (`--seed`) in the chrome generated from N (`--chrome-seed N` on the command line), and
 the item pages (articles and albums, both editions, as served: charset header and bytes) are
-extracted by both tools and compared with the replica's truth, field by field. trafilatura has
+extracted by both tools and compared with the replica's truth, field by field. Ours learns the
+chrome's page template as a crawl does (crawler/pages/template.py): first from the home page and
+the first page of each section, then from every item page it extracts; `--no-learning` extracts
+each page on its own. trafilatura has
 no kicker, byline, images or canonical URL: those rows show "n/a" for it. `--show K` prints the
 first K differences per field with the chrome seed, so a failure reproduces with
 `python -m tests.replica --chrome-seed N`. A script, not a test: it prints, it asserts nothing.
@@ -15,11 +18,15 @@ first K differences per field with the chrome seed, so a failure reproduces with
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from collections import defaultdict
 from typing import Any
 
+from crawler.extract import extract_page
+from crawler.pages.listing import parse_listing
+from crawler.pages.template import Template
 from tests.benchmarks.extraction import (
     EDITIONS,
     Page,
@@ -40,10 +47,33 @@ OURS_FIELDS = (
 )  # fmt: skip
 
 
+def learned_templates(rep: Replica) -> dict[str, Template]:
+    """Per edition, the template a crawl knows before its first item page: learned from the home
+    page and the first page of every section."""
+    out = {}
+    for ed in ("vi", "en"):
+        t = out[ed] = Template()
+        paths = ["/", *(rep.page_path(s, 1) for s in rep.cfg.sections[ed])]
+        for path in paths:
+            page = rep.route(ed, path, random.Random(0))
+            html = (
+                page.body.decode("utf-8", "replace") if isinstance(page.body, bytes) else page.body
+            )
+            t.observe(parse_listing(html, EDITIONS.base(ed) + path, EDITIONS, learn=True).blocks)
+    return out
+
+
+def extract_learning(p: Page, t: Template) -> dict[str, Any]:
+    """Ours as the crawler runs it: with the learned chrome, then learning from the page."""
+    page = extract_page(p.body, p.charset, p.url, EDITIONS, chrome=t.chrome(), learn=True)
+    t.observe(page.blocks)
+    return page.record
+
+
 def chrome_pages(chrome_seed: int, seed: int, articles: int, items: int) -> list[Page]:
     """Up to `items` item pages of one generated chrome: albums first (there are few), then
     articles, every edition that serves them."""
-    rep = Replica(articles=articles, seed=seed, chrome_seed=chrome_seed)
+    rep = replica(chrome_seed, seed, articles)
     truths = list(rep.truth_records())
     albums = [t for t in truths if t["type"] == "album"][: max(2, items // 4)]
     ordered = albums + [t for t in truths if t["type"] != "album"]
@@ -59,6 +89,10 @@ def chrome_pages(chrome_seed: int, seed: int, articles: int, items: int) -> list
             if len(out) >= items:
                 return out
     return out
+
+
+def replica(chrome_seed: int, seed: int, articles: int) -> Replica:
+    return Replica(articles=articles, seed=seed, chrome_seed=chrome_seed)
 
 
 def ours_ok(field: str, got: dict[str, Any], want: dict[str, Any]) -> bool:
@@ -90,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=int, default=60)
     ap.add_argument("--show", type=int, default=0, help="differences to print per field")
     ap.add_argument("--no-trafilatura", action="store_true")
+    ap.add_argument("--no-learning", action="store_true", help="extract each page on its own")
     args = ap.parse_args(argv)
 
     ok: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # field -> [ours, trafilatura]
@@ -99,9 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     total = 0
     t0 = time.perf_counter()
     for chrome_seed in range(args.first, args.first + args.chromes):
+        templates = learned_templates(replica(chrome_seed, args.seed, args.articles))
         for page in chrome_pages(chrome_seed, args.seed, args.articles, args.items):
             total += 1
-            ours = extract_ours(page)
+            edition = EDITIONS.edition_of(page.url) or "vi"
+            if args.no_learning:
+                ours = extract_ours(page)
+            else:
+                ours = extract_learning(page, templates[edition])
             traf = {} if args.no_trafilatura else extract_trafilatura(page)
             for field in OURS_FIELDS:
                 if ours_ok(field, ours, page.truth):

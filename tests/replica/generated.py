@@ -140,6 +140,11 @@ DIMENSIONS: dict[str, tuple] = {
     "jsonld": (False, True),
     "og_suffix": (False, True),
 }
+# Drawn after the others from a stream of their own (see GeneratedChrome.__init__).
+LATER_DIMENSIONS: dict[str, tuple] = {
+    "about_box": ("none", "none", "short", "long"),
+    "about_first": (False, True),
+}
 WIDGETS = ("ad", "related", "share", "comments", "cookie", "script")
 WIDGET_PLACES = ("before", "between", "after")
 
@@ -218,6 +223,10 @@ class GeneratedChrome(PartsMixin, Chrome):
         self.album_date = album_date
         self.choices = draw_choices(r)
         c = self.choices
+        # Dimensions added later draw from their own stream, so earlier seeds keep their pages.
+        later = random.Random(f"chrome:{seed}:later")
+        for key, values in LATER_DIMENSIONS.items():
+            c[key] = later.choice(values)
         self.names = Names(r, c["vocab"], c["ids"])
         self.wrappers = draw_wrappers(r, c, self.names)
         self.widgets = draw_widgets(r)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from .chrome import BoxItem, Ctx, Pagination
-from .generated_words import MORE_LABELS, box_date
+from .generated_words import ABOUT_TEXT, MORE_LABELS, box_date
 from .model import Album, Article, Section
 from .render import attr, esc
 
@@ -48,7 +48,21 @@ class PartsMixin:
             out.append(self.box(ctx, "most_read", boxes.most_read_items(k)))
         if c["boxes"] in ("newest", "both"):
             out.append(self.box(ctx, "newest", boxes.newest_items(k)))
+        about = self.about_box(ctx)
+        if about:
+            out.insert(0 if c.get("about_first") else len(out), about)
         return "\n".join(out)
+
+    def about_box(self, ctx: Ctx) -> str:
+        """A static box of prose (the newspaper's introduction), the same on every page and with
+        no link: nothing in one page tells it from an article, only its repetition across pages
+        does. "long" holds more paragraph text than most articles."""
+        size = self.choices.get("about_box", "none")
+        if size == "none":
+            return ""
+        n = 3 if size == "short" else 14
+        paras = "".join(f"<p>{esc(line)}</p>" for line in ABOUT_TEXT[ctx.host][:n])
+        return f"<div{self.at('box')}>{paras}</div>"
 
     def box_label(self, ctx: Ctx, kind: str) -> str:
         lang = self.choices["box_label_lang"]

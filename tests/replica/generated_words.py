@@ -173,3 +173,23 @@ def truncate(text: str, limit: int, ellipsis: str) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–- ")
     return cut + ellipsis
+
+
+# The static "about the newspaper" box of some generated chromes: long paragraphs, the same on every
+# page (fourteen of them, well over an article's body).
+ABOUT_TEXT = {
+    "vi": [
+        f"Báo Long An là cơ quan ngôn luận của Đảng bộ tỉnh Long An, tiếng nói của chính quyền và "
+        f"nhân dân trong tỉnh; chuyên mục {i} giới thiệu lịch sử hình thành, đội ngũ phóng viên, "
+        f"biên tập viên và những chặng đường phát triển của tờ báo qua nhiều thập kỷ phục vụ bạn đọc "
+        f"trong và ngoài tỉnh, từ ấn phẩm in đến báo điện tử và các nền tảng số."
+        for i in range(1, 15)
+    ],
+    "en": [
+        f"Long An Newspaper is the voice of the Party Committee, the authorities and the people of "
+        f"Long An province; section {i} introduces the history of the paper, its reporters and "
+        f"editors, and the stages of its development over decades of serving readers in and outside "
+        f"the province, from the printed edition to the online newspaper and digital platforms."
+        for i in range(1, 15)
+    ],
+}

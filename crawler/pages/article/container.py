@@ -78,15 +78,17 @@ def _best_known(known: list[Element]) -> Element:
 
 def _densest(root: Element, regions: PageRegions) -> Element | None:
     """Readability-style: each paragraph's text counts for its parent and half for its
-    grandparent; the top scorer outside chrome boxes is the container."""
+    grandparent; the top scorer outside chrome boxes is the container. Paragraphs the learned
+    template knows (a static "about us" box longer than the article) do not count."""
     scores: dict[Element, float] = {}
+    learned = regions.learned
     for p in root.iter("p"):
         n = len(text_of(p).strip())
         if n < 25:
             continue
         parent = p.getparent()
-        if parent is None:
-            continue
+        if parent is None or p in learned or parent in learned:
+            continue  # the same paragraph on page after page: the template's, not an article's
         scores[parent] = scores.get(parent, 0) + n
         gp = parent.getparent()
         if gp is not None and gp.tag != "html":

@@ -35,6 +35,7 @@ from crawler.pages.listing.pagination import (
     head_pagination,
     pagination_links,
 )
+from crawler.pages.template import block_signatures
 
 __all__ = ["Listing", "MenuSection", "_has_page_number", "_page_key", "parse_listing"]
 
@@ -53,13 +54,18 @@ class Listing:
     """Links to other pages of the same listing (production form)."""
     fingerprint: tuple[str, ...] = ()
     """Record ids of `entries`, to notice a page that repeats the previous one."""
+    blocks: frozenset[str] = frozenset()
+    """Block signatures of the page, when asked for: listings teach the site's template too
+    (its header, menus, footer and sidebars), before the first article (crawler/pages/template.py)."""
 
 
-def parse_listing(html: str, url: str, editions: Editions) -> Listing:
-    """Menu, entries, other item links and pagination of a listing or home page."""
+def parse_listing(html: str, url: str, editions: Editions, learn: bool = False) -> Listing:
+    """Menu, entries, other item links and pagination of a listing or home page; with `learn`,
+    the page's block signatures as well (from the same tree)."""
     root = parse_html(html)
     head_links = head_pagination(root, url, editions)
     drop_invisible(root)
+    blocks = frozenset(block_signatures(root)) if learn else frozenset()
     links = _links(root, url, editions)
     pager = pagination_links(links, url, editions)
     pagination = list(dict.fromkeys([*(ln.url for ln in pager), *head_links]))
@@ -76,6 +82,7 @@ def parse_listing(html: str, url: str, editions: Editions) -> Listing:
         other_links=list(others.values()),
         pagination=pagination,
         fingerprint=tuple(key for _, key in entries),
+        blocks=blocks,
     )
 
 
