@@ -243,7 +243,7 @@ def contract_body_html(page_html: str, chrome: str) -> str | None:
         " | .//script | .//style | .//comment()"
     ):
         el.drop_tree()
-    for el in box.xpath(".//p"):  # the closing Source:/Nguồn: line is not body (record.md)
+    for el in box.xpath(".//p"):  # the closing Source:/Nguồn: line is not body (docs/contract.md)
         if SOURCE_LINE_RE.match(el.text_content()):
             el.drop_tree()
     for el in list(box.iterdescendants()):

@@ -45,7 +45,7 @@ def inbound_hrefs(rep: Replica, p: int) -> list[str]:
 
 
 def source_fields(art: Article, breaks: frozenset[str]) -> dict:
-    """translation_of / source_url from the article's closing source line (record.md)."""
+    """translation_of / source_url from the article's closing source line (docs/contract.md)."""
     src = None if "body" in breaks else art.source
     return {
         "translation_of": f"baolongan:{src.target}" if src and src.target else None,
