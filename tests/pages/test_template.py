@@ -1,0 +1,135 @@
+"""The learned page template (crawler/pages/template.py): signatures by place and text, chrome by
+repetition across pages, redesigns, bounded memory, and what it changes in extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.editions import Editions
+from crawler.pages import parse_article
+from crawler.pages.common import parse_html
+from crawler.pages.template import (
+    MAX_SIGNATURES,
+    MIN_PAGES,
+    MISSES_TO_RELEARN,
+    Template,
+    block_signatures,
+)
+
+EDITIONS = Editions(vi_base="http://127.0.0.1:8101", en_base="http://127.0.0.1:8102")
+ABOUT = "".join(
+    f"<p>Báo Long An là cơ quan ngôn luận của Đảng bộ tỉnh Long An; đoạn giới thiệu số {i} kể "
+    "về lịch sử tờ báo, đội ngũ phóng viên và chặng đường phát triển qua nhiều thập kỷ.</p>"
+    for i in range(12)
+)
+
+
+def page(n: int, about: bool = True, clock: str = "Thứ Hai, 30/06/2025 - 09:15") -> str:
+    """An article page with no class anywhere, a header clock and a static prose box longer than
+    the article (the case only learning tells apart)."""
+    body = "".join(
+        f"<p>Đoạn {k} của bài số {n}: người dân xã Bình Đức phấn khởi khi mô hình mới mang lại "
+        f"thu nhập cao hơn, theo báo cáo của Hội Nông dân tỉnh ngày {k + 1}/3.</p>"
+        for k in range(3)
+    )
+    return (
+        f"<html><head><title>Bài số {n} về nông thôn mới</title></head><body>"
+        f"<div><div>{clock}</div><div><a href='/kinh-te/'>Kinh tế</a> | <a href='/xa-hoi/'>Xã hội</a>"
+        f" | <a href='/van-hoa/'>Văn hóa</a></div></div>"
+        f"<div><div><h1>Bài số {n} về nông thôn mới</h1><div>1{n % 9}/03/2024 - 08:0{n % 9}</div>"
+        f"<div>{body}</div></div>"
+        f"<div>{ABOUT if about else ''}</div></div>"
+        "<div>Cơ quan chủ quản: Tỉnh ủy Long An. Giấy phép số 436/GP-BTTTT.</div></body></html>"
+    )
+
+
+def url(n: int) -> str:
+    return f"http://127.0.0.1:8101/bai-so-{n}-ve-nong-thon-moi-a{1000 + n}.html"
+
+
+def signatures(html: str) -> frozenset[str]:
+    return frozenset(block_signatures(parse_html(html)))
+
+
+def learned(pages: range) -> Template:
+    t = Template()
+    for n in pages:
+        t.observe(signatures(page(n)))
+    return t
+
+
+def test_nothing_is_chrome_before_min_pages():
+    t = learned(range(MIN_PAGES - 1))
+    assert t.chrome() == frozenset() and t.fingerprint() == "" and t.matches(set()) is None
+
+
+def test_blocks_on_every_page_are_chrome_and_the_articles_are_not():
+    t = learned(range(10))
+    chrome = t.chrome()
+    assert chrome and t.fingerprint()
+    one = signatures(page(42))
+    assert len(one & chrome) >= 5  # clock, menu, footer, the about box and its paragraphs
+    tree = parse_html(page(42))
+    chrome_text = " ".join(
+        "".join(el.itertext()) for sig, el in block_signatures(tree).items() if sig in chrome
+    )
+    assert "Cơ quan chủ quản" in chrome_text and "đoạn giới thiệu số 3" in chrome_text
+    assert "bài số 42" not in chrome_text.lower()  # nothing of the article itself
+
+
+def test_the_same_text_elsewhere_on_the_page_is_another_block():
+    """A lead quoted in another page's sidebar must not make the lead chrome: place counts."""
+    a = "<html><body><div><p>Cùng một câu văn đủ dài để được ký.</p></div></body></html>"
+    b = "<html><body><aside><p>Cùng một câu văn đủ dài để được ký.</p></aside></body></html>"
+    assert signatures(a).isdisjoint(signatures(b))
+
+
+def test_learning_tells_the_article_from_a_longer_static_box():
+    without = parse_article(page(42), url(42), EDITIONS)
+    assert "đoạn giới thiệu" in (without.fields["body_text"] or ""), "the case must be hard"
+    t = learned(range(10))
+    got = parse_article(page(42), url(42), EDITIONS, chrome=t.chrome(), learn=True)
+    assert got.fields["body_text"].startswith("Đoạn 0 của bài số 42")
+    assert "đoạn giới thiệu" not in got.fields["body_text"]
+    assert got.fields["published_raw"] == "16/03/2024 - 08:06"  # not the header clock
+    assert got.blocks  # what the crawl learns from next
+
+
+def test_a_redesign_is_noticed_after_pages_stop_matching_and_learning_restarts():
+    t = learned(range(10))
+    old = t.fingerprint()
+    # New markup: every block stands elsewhere, so none of the old chrome is found.
+    other = [
+        frozenset(block_signatures(parse_html(page(n).replace("<div>", "<section><div>"))))
+        for n in range(5)
+    ]
+    events = [t.observe(s) for s in other[:MISSES_TO_RELEARN]]
+    assert events == [False] * (MISSES_TO_RELEARN - 1) + [True]
+    assert t.redesigns == 1 and t.pages == 1 and t.chrome() == frozenset()
+    for s in other:
+        t.observe(s)
+    assert t.fingerprint() and t.fingerprint() != old
+
+
+def test_a_page_that_still_matches_resets_the_miss_count():
+    t = learned(range(10))
+    odd = frozenset({"not-a-block"})
+    for _ in range(MISSES_TO_RELEARN - 1):
+        assert not t.observe(odd)
+    assert not t.observe(signatures(page(3)))
+    assert not t.observe(odd) and t.redesigns == 0
+
+
+def test_memory_stays_bounded():
+    t = Template()
+    for n in range(MAX_SIGNATURES // 40 + 50):
+        t.observe(frozenset({f"unique-{n}-{k}" for k in range(40)} | {"everywhere"}))
+    assert len(t.counts) <= MAX_SIGNATURES + 40
+    assert "everywhere" in t.chrome()
+
+
+@pytest.mark.parametrize("pages", [0, 3, 12])
+def test_round_trip_through_json(pages):
+    t = learned(range(pages))
+    back = Template.from_json(t.to_json())
+    assert back.pages == t.pages and back.counts == t.counts and back.chrome() == t.chrome()
