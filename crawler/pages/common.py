@@ -398,6 +398,11 @@ def _looks_like_box(
         return True
     if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
         return not holds_prose(el) and bool(SIDE_HINT_RE.search(hints(el)))
+    if _LINK_COUNT(el) < 3:  # neither a teaser list nor link-dense: skip measuring links
+        if holds_prose(el) or _holds_photos(el):
+            return False
+        h = hints(el) if tag != "td" else ""
+        return bool(h) and bool(SIDE_HINT_RE.search(h))
     links, items, linked, text = _link_stats(el, {} if cache is None else cache)
     if len(items) >= 3:
         common = _teaser_list(el, items, text)
@@ -411,6 +416,7 @@ def _looks_like_box(
     return bool(h) and bool(SIDE_HINT_RE.search(h))
 
 
+_LINK_COUNT = etree.XPath("count(.//a[@href])")
 _BLOCK_TAGS_FOR_LINKS = frozenset(("p", "li", "div", "td", "h2", "h3", "h4", "h5", "dt", "dd"))
 
 

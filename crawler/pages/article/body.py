@@ -77,10 +77,15 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     if ends:
         _drop_after(c, min(ends, key=pg.idx))
     _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
-    for el in list(c.iterdescendants()):
-        if el.getparent() is None or not isinstance(el.tag, str):
+    # Only the tags a widget can be (inline elements and paragraphs never are furniture; a
+    # paragraph can be an end block).
+    for el in list(c.iterdescendants(*_FURNITURE_TAGS, "header", "footer", "dl", "p")):
+        if el.getparent() is None:
             continue
-        if _is_chrome_box(at, el) or is_furniture(el) or is_end_block(el):
+        if el.tag == "p":
+            if is_end_block(el):
+                drop_tree(el)
+        elif _is_chrome_box(at, el) or is_furniture(el) or is_end_block(el):
             drop_tree(el)
     return c
 

@@ -55,11 +55,14 @@ def img_src(img: Element) -> str:
     return src
 
 
+_SPACE_RE = re.compile(r"\s")
+
+
 def _iri(url: str) -> str:
     """The URL as in `src`, except for whitespace, which no URL holds: tab, CR and LF are
     removed and spaces (the uploader's own file names, docs/site.md) percent-encoded, as a
     browser reads the attribute. Nothing else is re-encoded (docs/contract.md)."""
-    if not any(c.isspace() for c in url):
+    if not _SPACE_RE.search(url):
         return url
     return "".join("" if c in "\t\n\r" else quote(c, safe="") if c.isspace() else c for c in url)
 

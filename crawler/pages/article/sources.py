@@ -57,6 +57,8 @@ def find_source_lines(
     if body is None:
         return SourceLines(None, None, [])
     for el in _candidates(body):
+        if not _OPENING_RE.match(next((t for t in el.itertext() if t.strip()), "")):
+            continue  # cheap exit first: nearly every block opens with something else
         if _skipped(el, lines):
             continue
         url = _line_url(el)
@@ -70,6 +72,10 @@ def find_source_lines(
         else:
             source_url = source_url or url
     return SourceLines(translation_of_url, source_url, lines)
+
+
+# What a source line's first text chunk opens with (`Source`, `Nguồn`/`Nguon` in any form).
+_OPENING_RE = re.compile(r"\s*\(?\s*(?:theo\s+)?(?:source|ngu)", re.I)
 
 
 def _candidates(body: Element):
