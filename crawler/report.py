@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler import learning, pairs, requested
+from crawler import gap_report, learning, pairs, requested
 from crawler.guards.common import PAGES_DOWN, site_down
 from crawler.guards.requisites import markdown_lines as requisite_cap_lines
 from crawler.guards.requisites import summary as requisite_cap_summary
@@ -212,6 +212,14 @@ def decide_status(crawler, reason: str) -> str:
         (logger.warning if asked["archived"] else logger.error)("%s", requested.summary_line(asked))
         statuses.append(requested.status_of(asked))
     try:
+        gap_figures = gap_report.summary(crawler, run)
+    except Exception:  # never lose the run's status over a report figure
+        logger.exception("id gaps could not be computed")
+        gap_figures = crawler.baolongan_gaps = None
+    if gap_figures is not None:
+        logger.info("%s", gap_report.summary_line(gap_figures))
+        statuses.append(gap_report.status_of(gap_figures))
+    try:
         crawler.baolongan_gates = evaluate_gates(crawler)
     except Exception:  # never lose the run's status over a report figure
         logger.exception("quality gates could not be evaluated")
@@ -252,6 +260,7 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         else None,
         "record_count": facts["record_count"],
         "requested": requested.outcome(crawler),
+        "id_gaps": gap_report.summary(crawler, run),
         "translation_pairs": pairs.pair_summary(
             run.output_dir / "records" / "latest" / f"{run.run_id}.jsonl"
         ),
@@ -370,6 +379,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"- WARNING: {_gate_sentence(gate)} — {gate['detail']}")
     if asked := report.get("requested"):
         lines.append(f"- {requested.summary_line(asked)}")
+    if gap_figures := report.get("id_gaps"):
+        lines.append(f"- {gap_report.summary_line(gap_figures)}")
     seen = report.get("seen") or {}
     per_edition = ", ".join(f"{e} {sum(by.values()):,}" for e, by in sorted(seen.items()))
     written = report.get("records_written") or {}
@@ -434,6 +445,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += requested.markdown_lines(report.get("requested"))
     lines += requisite_cap_lines(report.get("requisites_capped"))
     lines += pairs.markdown_lines(report.get("translation_pairs"))
+    lines += gap_report.markdown_lines(report.get("id_gaps"))
     lines += learning.markdown_lines(report.get("template"))
     if report.get("chart"):
         lines += [f"![Records per month per edition; field coverage]({report['chart']})", ""]

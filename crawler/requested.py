@@ -166,7 +166,8 @@ def outcome(crawler: Any) -> dict[str, Any] | None:
                 Path(spider.urls_file), run.editions, max_url, archived, misses, rejected
             )
             result = _figures("urls_file", *figures)
-        elif getattr(spider, "id_range", None):
+        elif getattr(spider, "id_range", None) and not getattr(spider, "id_gaps", None):
+            # ids=gaps answers in its own report section (crawler/gap_report.py).
             start, end = spider.id_range
             probes, live = state.probes_between(start, end), state.live_article_ids(start, end)
             result = _figures("ids", *ids_misses(start, end, probes, live, misses, rejected))

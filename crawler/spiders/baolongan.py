@@ -14,6 +14,7 @@ Spider arguments
     edition=vi|en       crawl one edition only
     urls_file=PATH      fetch exactly the article/album URLs listed (one per line, any portal host/scheme)
     ids=START-END       probe article ids START..END (inclusive) on the vi host; resumable
+    ids=gaps            probe the id gaps the newest full crawl recorded (crawler/gaps.py); resumable
     limit=N             canary: at most N articles per edition
     full=1              crawl everything again instead of refreshing an existing archive
     Unknown arguments, and edition= together with urls_file=, are refused (exit 2).
@@ -34,7 +35,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from crawler import crashpoints, requested
+from crawler import crashpoints, gaps, requested
 from crawler import editions as urls
 from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
@@ -68,7 +69,7 @@ def _parse_ids(value: str) -> tuple[int, int]:
         start, end = (int(x) for x in value.split("-", 1))
     except ValueError:
         raise BadArgumentError(
-            "ids", value, "START-END with integers, e.g. ids=5900-6100"
+            "ids", value, "START-END with integers, e.g. ids=5900-6100, or gaps"
         ) from None
     if start < 1 or end < start:
         raise BadArgumentError("ids", value, "START-END with 1 <= START <= END")
@@ -115,7 +116,9 @@ class BaolonganSpider(Spider):
         if urls_file is not None:
             _check_urls_file(urls_file)
         self.urls_file = urls_file
-        self.id_range = _parse_ids(ids) if ids else None
+        self.id_range = _parse_ids(ids) if ids and ids != "gaps" else None
+        self.gaps_wanted = ids == "gaps"
+        self.id_gaps: str | None = None  # ids=gaps: the run whose gaps are probed (from_crawler)
         if limit is not None and (not str(limit).isdigit() or int(limit) < 1):
             raise BadArgumentError("limit", limit, "a whole number >= 1")
         self.limit = int(limit) if limit else None
@@ -169,6 +172,8 @@ class BaolonganSpider(Spider):
         else:  # `scrapy parse`, `check`, `shell --spider`: nothing under OUTPUT_DIR
             spider.run.open_preview(spider.signature)
         spider.preview = not opens_run(crawler.settings)
+        if spider.gaps_wanted:
+            gaps.prepare(spider, crawler.settings.getint("IDS_MAX_SPAN", 1_000_000))
         spider.portal = spider.run.editions
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.
@@ -396,7 +401,11 @@ class BaolonganSpider(Spider):
         self.crawler.stats.set_value("ids/already_probed", done)
         logger.info("ids %d-%d: %d of %d already probed, resuming", start, end, done, total)
         # Handed out lazily (crawler/probes.py): memory stays flat over a million ids.
-        self.probe_feeder = ProbeFeeder(self.run.state, start, end)
+        self.probe_feeder = (
+            gaps.GapFeeder(self.run.state, self.id_gaps)
+            if self.id_gaps
+            else ProbeFeeder(self.run.state, start, end)
+        )
         yield from self._more_probes()
 
     def _more_probes(self):

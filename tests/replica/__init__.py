@@ -11,6 +11,7 @@ Command line
     python -m tests.replica --port-vi P1 --port-en P2 [--articles N] [--seed S] [--epoch K]
         [--today YYYY-MM-DD] [--truth PATH] [--access-log PATH] [--manifest PATH] [--break FIELD]...
         [--crawl-delay SECONDS] [--slugless resolve|strict] [--no-irregular] [--chrome-seed N]
+        [--unlisted K] [--id-span N]
     Port 0 picks a free port. When ready it prints one JSON line
     {"vi": "http://127.0.0.1:P1", "en": "http://127.0.0.1:P2", "pid": ..., "seed": ..., ...}
     (the truth file, when asked for, is complete before that line). SIGTERM/SIGINT: clean exit 0.
@@ -20,10 +21,18 @@ Command line
     pagination and caption forms). The truth file is the same with or without it (only `_chrome`
     names the chrome); the ready line gains "chrome_seed" and the manifest's config gains
     "chrome_seed", "base_chrome" and "chrome_choices". Without it nothing changes.
+    `--unlisted K` hides K live epoch-0 articles (drawn from the seed; never an irregular, retitled,
+    cross-posted, edited or deleted one, nor one a translation's Source: line names) from every
+    listing, the home pages, side boxes ("most read", "newest", related) and other articles' bodies
+    (the body keeps its other draws, only the link goes): only an id probe reaches them. They still
+    answer on their URLs and the truth file still lists them; the manifest gains
+    "unlisted": {"article_ids", "ids"} and the ready line "unlisted". `--id-span N` spreads the
+    base ids over N ids instead of 5,900-197,500 (manifest "id_span"), so a small replica has the
+    dense id sequence of docs/site.md and its id gaps can be probed. Without them nothing changes.
 
 Python API
     Replica(articles=200, seed=0, epoch=0, today="2025-06-30", breaks=(), slugless=None,
-            irregular=True, crawl_delay=5.0, chrome_seed=None)
+            irregular=True, crawl_delay=5.0, chrome_seed=None, unlisted=0, id_span=None)
         .truth_records() -> Iterator[dict]        every live article and album (contract truth shape)
         .write_truth(path) -> int
         .manifest(vi=None, en=None) -> dict       irregularities, redirects, gone ids, config, changes

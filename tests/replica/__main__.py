@@ -71,6 +71,17 @@ def parser() -> argparse.ArgumentParser:
         "does not change with it. Default: the seed's hand-written template",
     )  # fmt: skip
     ap.add_argument(
+        "--unlisted", type=int, default=0, metavar="K",
+        help="hide K live articles (drawn from the seed) from every listing, home page, side box "
+        "and other articles' body links: only an id probe (-a ids=gaps) reaches them. The truth "
+        "file still lists them; the manifest names them under \"unlisted\". Default 0",
+    )  # fmt: skip
+    ap.add_argument(
+        "--id-span", type=int, default=None, metavar="N",
+        help="spread the article ids over N ids instead of the real site's 5,900-197,500, so a "
+        "small replica has the dense id sequence of docs/site.md (e.g. 2 x --articles)",
+    )  # fmt: skip
+    ap.add_argument(
         "--no-irregular", action="store_true",
         help="turn off 5xx, slow, NFD, charset and chunked irregularities (gzip stays)",
     )  # fmt: skip
@@ -90,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             irregular=not args.no_irregular,
             crawl_delay=args.crawl_delay,
             chrome_seed=args.chrome_seed,
+            unlisted=args.unlisted,
+            id_span=args.id_span,
         )
     except ValueError as exc:
         print(f"replica: {exc}", file=sys.stderr)
@@ -119,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.chrome_seed is not None:
         ready["chrome_seed"] = args.chrome_seed
+    if args.unlisted:
+        ready["unlisted"] = args.unlisted
     print(json.dumps(ready), flush=True)
     while not done.wait(0.5):
         pass

@@ -380,6 +380,8 @@ class Site:
         breaks: tuple[str, ...] | list[str] = (),
         slugless: str | None = None,
         chrome_seed: int | None = None,
+        unlisted: int = 0,
+        id_span: int | None = None,
     ) -> None:
         if articles < 20:
             raise ValueError("--articles must be at least 20")
@@ -402,7 +404,10 @@ class Site:
         self.M = m
         # recent pool: the last R positions, published within the 30 days before --today
         self.R = min(max(60, round(m * 0.015)), m // 3)
-        self.id_step = max(ID_HI - ID_LO, m) / m
+        # --id-span: base ids spread over that many ids instead of the real site's range, so a
+        # small replica can have the dense id sequence of docs/site.md (id gaps are probeable).
+        self.id_step = max(ID_HI - ID_LO if id_span is None else id_span, m) / m
+        self.id_span = id_span
         self.last_base_id = self._base_id(m - 1)
         self.midnight = datetime(self.today.year, self.today.month, self.today.day, tzinfo=TZ)
         self.t0 = datetime(2015, 1, 5, 7, 0, tzinfo=TZ)
@@ -419,6 +424,7 @@ class Site:
         self._special_dt: dict[int, datetime] = {}
         self._pick_special_time()
         self.n_albums = {"vi": max(2, articles * 3 // 160), "en": max(2, articles // 160)}
+        self.unlisted: frozenset[int] = frozenset()  # chosen once the epochs are known
         self.specials = Specials()
         self._pick_specials()
         self.edits: dict[int, list[tuple[int, str]]] = {}
@@ -426,6 +432,9 @@ class Site:
         self.article = functools.lru_cache(maxsize=4096)(self._article)
         self._pick_epochs()
         self.title = functools.lru_cache(maxsize=1 << 16)(self._title)  # needs the epoch edits
+        self.unlisted = self._pick_unlisted(unlisted)
+        if self.unlisted:  # bodies drawn while picking epochs may link them
+            self.article.cache_clear()
         self.album = functools.lru_cache(maxsize=1024)(self._album)
         self._index_lock = threading.Lock()
         self._index: dict[tuple[str, str], list[int]] | None = None
@@ -543,7 +552,7 @@ class Site:
             if self._index is None:
                 idx: dict[tuple[str, str], list[int]] = {}
                 for p in range(self.top - 1, -1, -1):
-                    if not self.live(p):
+                    if not self.live(p) or p in self.unlisted:
                         continue
                     for s in self.sections_of(p):
                         idx.setdefault((s.edition, s.slug), []).append(p)
@@ -556,7 +565,7 @@ class Site:
     def latest(self, lang: str, k: int) -> list[int]:
         out, p = [], self.top - 1
         while p >= 0 and len(out) < k:
-            if self.live(p) and self.lang(p) == lang:
+            if self.live(p) and self.lang(p) == lang and p not in self.unlisted:
                 out.append(p)
             p -= 1
         return out
@@ -657,6 +666,7 @@ class Site:
         for q in range(p - 1, max(-1, p - 80), -1):
             if (
                 self.live(q)
+                and q not in self.unlisted
                 and self.lang(q) == self.lang(p)
                 and secs & {s.slug for s in self.sections_of(q)}
             ):
@@ -715,6 +725,28 @@ class Site:
         sp.slow.append((f"l:vi:{r.choice(vi_secs).slug}:1", 1.0))
         sp.status.append(("al:vi:0", (500,)))
         sp.nfd.append(f"al:vi:{1 if self.n_albums['vi'] > 1 else 0}")
+
+    def _pick_unlisted(self, k: int) -> frozenset[int]:
+        """--unlisted K: K live epoch-0 articles no listing, home page, side box or body links (the
+        truth file still has them): only an id probe reaches them. Never one of the irregular,
+        retitled, cross-posted, edited or deleted articles (their 301s and forced links must stay),
+        nor one an English translation may name as its original (its Source: line links it)."""
+        if k <= 0:
+            return frozenset()
+        named = {self.translated_original(p) for p in range(self.M) if self.lang(p) == "en"}
+        pool = [
+            p
+            for p in range(self.M - 1)
+            if self.live(p)
+            and p not in self.specials.positions
+            and p not in self.edits
+            and p not in named
+            and not self.has_old_title(p)
+            and not self.crossposted(p)
+        ]
+        if k > len(pool):
+            raise ValueError(f"--unlisted {k}: only {len(pool)} articles can be hidden")
+        return frozenset(T.rng(self.seed, "unlisted").sample(pool, k))
 
     def _pick_epochs(self) -> None:
         used = set(self.specials.positions)
@@ -931,19 +963,26 @@ class Site:
             link = Link(self.link_href(p, x), anchor, self.aid(x))
             i = r.randrange(n_par)
             lead_in = ("Xem thêm: " if lang == "vi" else "See also: ") if r.random() < 0.4 else ""
-            paras[i] = [*paras[i], f" {lead_in}", link, "."]
+            # --unlisted: the same draws without the link, so the rest of the body is unchanged
+            hidden = x in self.unlisted
+            if not hidden:
+                paras[i] = [*paras[i], f" {lead_in}", link, "."]
             if r.random() < 0.1:  # the same article linked twice
                 j = r.randrange(n_par)
                 host = PROD["vi" if lang == "vi" else "en"]
-                paras[j] = [
-                    *paras[j],
-                    " ",
-                    Link(
-                        f"{host}/{T.slugify(self.original_title(x))}-a{self.aid(x)}.html",
-                        anchor,
-                        self.aid(x),
-                    ),
-                ]
+                paras[j] = (
+                    paras[j]
+                    if hidden
+                    else [
+                        *paras[j],
+                        " ",
+                        Link(
+                            f"{host}/{T.slugify(self.original_title(x))}-a{self.aid(x)}.html",
+                            anchor,
+                            self.aid(x),
+                        ),
+                    ]
+                )
         if r.random() < 0.05:
             i = r.randrange(n_par)
             ext = Link(

@@ -131,8 +131,12 @@ class Replica:
         irregular: bool = True,
         crawl_delay: float = 5.0,
         chrome_seed: int | None = None,
+        unlisted: int = 0,
+        id_span: int | None = None,
     ) -> None:
-        self.site = Site(articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed)
+        self.site = Site(
+            articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed, unlisted, id_span
+        )
         self.cfg = self.site.cfg
         self._generated: dict[str, GeneratedChrome] = {}
         self.irregular = irregular
@@ -308,7 +312,18 @@ class Replica:
             },
             "entries": entries,
             "changes": site.changes(),
+            **self._unlisted_manifest(),
         }
+
+    def _unlisted_manifest(self) -> dict:
+        """--unlisted / --id-span keys (absent without them: the manifest stays as it was)."""
+        site, out = self.site, {}
+        if site.unlisted:
+            ids = sorted(site.aid(p) for p in site.unlisted)
+            out["unlisted"] = {"article_ids": ids, "ids": [f"baolongan:{a}" for a in ids]}
+        if site.id_span is not None:
+            out["id_span"] = site.id_span
+        return out
 
     # -- page assembly -----------------------------------------------------------------------------------
 
@@ -350,7 +365,12 @@ class Replica:
         out: list[int] = []
         for _ in range(40 * k):
             p = rnd.randrange(site.top)
-            if p not in out and site.live(p) and site.lang(p) == ctx.host:
+            if (
+                p not in out
+                and site.live(p)
+                and site.lang(p) == ctx.host
+                and p not in site.unlisted
+            ):
                 out.append(p)
                 if len(out) == k:
                     break

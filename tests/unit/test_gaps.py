@@ -1,0 +1,122 @@
+"""crawler.gaps and crawler.gap_report: gaps between known article ids, with their neighbours'
+years, kept in the state store; the ids=gaps feeder walks them lazily; the report classifies what
+each gap turned out to be."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import gap_report, gaps, probes
+from crawler.state import StateStore
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([], []),
+        ([(5, "2020-01-01")], []),
+        ([(5, "2020-01-01"), (6, "2020-02-01")], []),
+        ([(5, "2020-01-01"), (9, "2021-03-01")], [(6, 8, "2020", "2021")]),
+        # an undated known id closes a gap but is nobody's neighbour
+        (
+            [(5, "2019-05-01"), (7, None), (10, "2019-06-01")],
+            [(6, 6, "2019", "2019"), (8, 9, "2019", "2019")],
+        ),
+        ([(5, None), (8, None)], [(6, 7, "?", "?")]),
+    ],
+)
+def test_find_gaps(rows, expected):
+    assert list(gaps.find_gaps(iter(rows))) == expected
+
+
+@pytest.fixture
+def state(tmp_path):
+    store = StateStore(tmp_path / "state.sqlite3")
+    yield store
+    store.close()
+
+
+def _item(state, n, published):
+    state.upsert_item(
+        {"id": f"baolongan:{n}", "type": "article", "status": "live", "published_at": published}
+    )
+
+
+def test_record_gaps_uses_archive_and_sightings_but_not_albums(state):
+    _item(state, 100, "2018-01-02T08:00:00+07:00")
+    _item(state, 110, "2019-01-02T08:00:00+07:00")
+    _item(state, 120, "2019-05-02T08:00:00+07:00")
+    state.add_sighting("r1", "baolongan:105", "url", "https://baolongan.vn/x-a105.html")
+    state.add_sighting("r1", "baolongan:album:vi:107", "url", "https://baolongan.vn/y.107.html")
+    state.add_sighting("r0", "baolongan:115", "url", "an older run's sighting names nothing now")
+    gaps.record_gaps(state, "r1")
+    assert list(gaps.ranges(state, "r1")) == [
+        (101, 104, "2018", "2019"),
+        (106, 109, "2018", "2019"),
+        (111, 119, "2019", "2019"),
+    ]
+    assert gaps.span(state, "r1") == (101, 119, 17)
+    assert gaps.newest_gap_run(state) == "r1"
+    found = gap_report.found_summary(state, "r1")
+    assert found["gap_ids"] == 17 and found["ranges_count"] == 3
+    assert found["by_neighbour_year"] == {
+        "2018/2019": {"ranges": 2, "ids": 8},
+        "2019": {"ranges": 1, "ids": 9},
+    }
+    md = "\n".join(gap_report.markdown_lines(found))
+    assert "## Id gaps" in md and "| 111-119 | 9 | 2019 | 2019 |" in md and "ids=gaps" in md
+
+
+def test_gap_feeder_walks_ranges_lazily_and_skips_probed(state, monkeypatch):
+    monkeypatch.setattr(gaps, "RANGES_PER_QUERY", 2)
+    _item(state, 1, "2016-01-01")
+    _item(state, 5000, "2016-02-01")
+    for n in range(2, 5000, 3):  # every third id named: gaps of two ids each
+        state.add_sighting("r1", f"baolongan:{n}", "url", "u")
+    gaps.record_gaps(state, "r1")
+    expected = [n for n in range(3, 5000) if (n - 2) % 3]
+    state.record_probe(expected[0], 404, "t")
+    feeder = gaps.GapFeeder(state, "r1")
+    first = feeder.refill()
+    assert first == expected[1 : probes.HIGH + 1]
+    for _ in first:
+        feeder.answered()
+    rest = feeder.refill()
+    assert first + rest == expected[1:]
+    assert feeder.take(10) == []
+
+
+def test_probe_summary_classifies_each_gap(state):
+    _item(state, 10, "2020-01-01")
+    _item(state, 20, "2020-02-01")
+    gaps.record_gaps(state, "full")  # gap 11-19
+    _item(state, 12, "2020-01-05")  # found by probing
+    for n in (11, 13, 14):
+        state.record_probe(n, 404, "t")
+    state.record_probe(12, 200, "t")
+    state.record_probe(15, 200, "t")
+    state.record_miss("ids", "baolongan:15", "redirected: to https://baolongan.vn/")
+    state.record_probe(16, 0, "t")
+    figures = gap_report.probe_summary(state, "ids", "full")
+    assert figures["outcomes"] == {
+        "article": 1,
+        "not_found": 3,
+        "redirected": 1,
+        "failed": 1,
+        "not_probed": 3,
+    }
+    assert figures["found_only_by_probing"] == ["baolongan:12"]
+    assert [(r["ids"], r["outcome"]) for r in figures["ranges"]] == [
+        ("11", "not_found"),
+        ("12", "article"),
+        ("13-14", "not_found"),
+        ("15", "redirected"),
+        ("16", "failed"),
+        ("17-19", "not_probed"),
+    ]
+    assert gap_report.status_of(figures) == "success_with_warnings"
+    answered = {**figures, "outcomes": {**figures["outcomes"], "failed": 0, "not_probed": 0}}
+    assert gap_report.status_of(answered) == "success"
+    none = {**figures, "outcomes": {**dict.fromkeys(gap_report.OUTCOMES, 0), "failed": 9}}
+    assert gap_report.status_of(none) == "crawl_failed"
+    assert "Found only by probing: `baolongan:12`" in "\n".join(gap_report.markdown_lines(figures))
