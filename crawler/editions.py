@@ -41,6 +41,15 @@ def _is_image_path(path: str) -> bool:
     return path.startswith("/image/") or bool(LEGACY_IMAGE_RE.match(path))
 
 
+# --- Item identity: the one answer to "which item is this URL?" (docs/contract.md) ---------------
+# The spider, the distributed scheduler, replay, extraction, guards and the requested-URL report all
+# ask here (tests/unit/test_identity.py checks that they agree). An album's edition comes from its
+# path (`xem-` = vi, `view-` = en), never from the host that serves it.
+
+ITEM_ID_PREFIX = "baolongan:"
+ALBUM_EDITIONS = {prefix: edition for edition, prefix in ALBUM_PREFIX.items()}
+
+
 def article_id(url: str) -> int | None:
     """The numeric article id of an article URL (`/<slug>-a<ID>.html`), else None."""
     m = ARTICLE_RE.search(urlsplit(url).path)
@@ -56,7 +65,17 @@ def album_id(url: str) -> int | None:
 def album_edition(url: str) -> str | None:
     """`vi` for `/xem-albumphoto/...`, `en` for `/view-albumphoto/...`, else None."""
     m = ALBUM_RE.match(urlsplit(url).path)
-    return {"xem": "vi", "view": "en"}[m.group(1)] if m else None
+    return ALBUM_EDITIONS[m.group(1)] if m else None
+
+
+def article_item_id(aid: int) -> str:
+    """The record id of article `aid`: `baolongan:<aid>`."""
+    return f"{ITEM_ID_PREFIX}{aid}"
+
+
+def album_item_id(edition: str, alb: int) -> str:
+    """The record id of album `alb` of `edition`: `baolongan:album:<edition>:<alb>`."""
+    return f"{ITEM_ID_PREFIX}album:{edition}:{alb}"
 
 
 def item_id(url: str | None) -> str | None:
@@ -65,12 +84,17 @@ def item_id(url: str | None) -> str | None:
         return None
     aid = article_id(url)
     if aid is not None:
-        return f"baolongan:{aid}"
-    alb = album_id(url)
-    if alb is not None:
+        return article_item_id(aid)
+    m = ALBUM_RE.match(urlsplit(url).path)
+    if m is not None:
         # The album's edition is in its path (xem- = vi, view- = en), whichever host serves it.
-        return f"baolongan:album:{album_edition(url)}:{alb}"
+        return album_item_id(ALBUM_EDITIONS[m.group(1)], int(m.group(2)))
     return None
+
+
+def is_item_url(url: str) -> bool:
+    """An article or album URL (any host, any slug)."""
+    return item_id(url) is not None
 
 
 def section_slug(url: str) -> str | None:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.editions import Editions, album_id, article_id
+from crawler.editions import Editions, album_id, article_id, article_item_id, item_id
 from crawler.normalize.bylines import parse_byline
 from crawler.normalize.captions import split_caption
 from crawler.normalize.dates import parse_published
@@ -56,7 +56,6 @@ RECORD_FIELDS = (
     "source_url",
     "translations",
 )
-_ALBUM_EDITION = {"xem": "vi", "view": "en"}
 
 
 def page_kind(url: str) -> str:
@@ -129,7 +128,7 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
     published = parse_published(published_raw)
     record: dict[str, Any] = {
         "type": kind,
-        "id": _record_id(kind, f, url),
+        "id": item_id(url),
         "article_id": f.get("article_id"),
         "album_id": f.get("album_id"),
         "language": detect_language(_language_sample(title, lead, body_text)),
@@ -176,18 +175,10 @@ def _language_sample(title: str | None, lead: str | None, body_text: str | None)
     return " ".join(x for x in (title, lead, (body_text or "")[:1000]) if x)
 
 
-def _record_id(kind: str, f: dict[str, Any], url: str) -> str | None:
-    if kind == "album":
-        prefix = url.split("-albumphoto/", 1)[0].rsplit("/", 1)[-1]
-        edition = _ALBUM_EDITION.get(prefix, "vi")
-        return f"baolongan:album:{edition}:{f['album_id']}" if f.get("album_id") else None
-    return f"baolongan:{f['article_id']}" if f.get("article_id") else None
-
-
 def _translation_of(f: dict[str, Any]) -> str | None:
     """The id of the portal article a closing `Source:` line names; never the page's own id."""
     aid = article_id(f.get("translation_of_url") or "")
-    return f"baolongan:{aid}" if aid is not None and aid != f.get("article_id") else None
+    return article_item_id(aid) if aid is not None and aid != f.get("article_id") else None
 
 
 def _image(im: dict[str, Any], title: str | None) -> dict[str, Any]:

@@ -26,8 +26,6 @@ from typing import Any, Literal
 # changes, minor for additions (tests/test_schema.py enforces this against tests/schema_snapshot.json).
 SCHEMA_VERSION = "1.1.0"
 
-ARTICLE_ID_PREFIX = "baolongan:"
-
 # The normalized content that `content_hash` covers; nothing here varies with the visit.
 HASHED_FIELDS = (
     "title",

@@ -110,7 +110,7 @@ def ids_misses(
         for aid in range(start, end + 1):
             if aid in live:
                 continue
-            item_id = f"baolongan:{aid}"
+            item_id = urls.article_item_id(aid)
             status = probes.get(aid)
             if item_id in misses:
                 yield aid, _split(misses[item_id])[0]

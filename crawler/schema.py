@@ -32,6 +32,7 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from crawler.editions import album_item_id, article_item_id
 from crawler.items import (
     NESTED_CLASSES,
     RECORD_CLASSES,
@@ -329,14 +330,14 @@ def _check_article(r: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
     rid, kind = r.get("id"), r.get("type")
     if isinstance(rid, str):
         if kind == "article" and isinstance(r.get("article_id"), int):
-            expected = f"baolongan:{r['article_id']}"
+            expected = article_item_id(r["article_id"])
             if rid != expected:
                 yield "$.id", "contract:id", f"{_short(rid)} does not match article_id ({expected})"
         album_id = r.get("album_id")
         if (
             kind == "album"
             and isinstance(album_id, int)
-            and rid not in (f"baolongan:album:{ed}:{album_id}" for ed in ("vi", "en"))
+            and rid not in (album_item_id(ed, album_id) for ed in ("vi", "en"))
         ):
             yield "$.id", "contract:id", f"{_short(rid)} does not match album_id ({album_id})"
         if isinstance(r.get("links"), list) and rid in r["links"]:

@@ -46,29 +46,15 @@ class ItemDupeFilter(RFPDupeFilter):
     edition); without it the key is the item id read from the URL. A redirected request keeps URL
     fingerprints: its target names the item its origin already claimed."""
 
-    def __init__(self, server: Any, key: str, debug: bool, editions: urls.Editions) -> None:
-        super().__init__(server, key, debug)
-        self.editions = editions
-
     def request_fingerprint(self, request: Request) -> str:
         if not request.meta.get("redirect_times"):
-            key = request.meta.get("dedup_key") or _item_id(request.url, self.editions)
+            key = request.meta.get("dedup_key") or urls.item_id(request.url)
             if key:
                 return f"item:{key}"
         return super().request_fingerprint(request)
 
     def close(self, reason: str = "") -> None:
         """Keep the fingerprints: other workers still crawl (scrapy-redis would delete them)."""
-
-
-def _item_id(url: str, editions: urls.Editions) -> str | None:
-    aid = urls.article_id(url)
-    if aid is not None:
-        return f"baolongan:{aid}"
-    alb = urls.album_id(url)
-    if alb is not None:
-        return f"baolongan:album:{editions.edition_of(url) or 'vi'}:{alb}"
-    return None
 
 
 class ReliablePriorityQueue(Base):
@@ -108,16 +94,10 @@ class DistributedScheduler(Scheduler):
         if coordinator is None:
             raise RuntimeError("DistributedScheduler needs REDIS_URL")
         settings = crawler.settings
-        editions = urls.Editions(
-            (settings.get("EDITION_URL_VI") or urls.PRODUCTION["vi"]).rstrip("/"),
-            (settings.get("EDITION_URL_EN") or urls.PRODUCTION["en"]).rstrip("/"),
-        )
         instance = cls(
             server=coordinator.server,
             persist=True,
-            dupefilter=ItemDupeFilter(
-                coordinator.server, "", settings.getbool("DUPEFILTER_DEBUG"), editions
-            ),
+            dupefilter=ItemDupeFilter(coordinator.server, "", settings.getbool("DUPEFILTER_DEBUG")),
             serializer=picklecompat,
         )
         instance.crawler = crawler

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler import editions as urls
+from crawler.editions import is_item_url
 from crawler.guards.requisites import DEFAULT_MAX_IMAGES_PER_PAGE, apply_cap
 from crawler.politeness.settings_check import refuse_alongside
 from crawler.run import get_run
@@ -120,10 +120,6 @@ def site_down(stats: dict) -> bool:
     500 and at least one page failed with a 5xx or a network failure after its retries. A site
     answering 404 everywhere is up (exit 1, not 5); one answered page means it is up."""
     return not stats.get(PAGES_ANSWERED) and bool(stats.get(PAGES_DOWN))
-
-
-def is_item_url(url: str) -> bool:
-    return urls.article_id(url) is not None or urls.album_id(url) is not None
 
 
 def is_item_request(request: Request) -> bool:

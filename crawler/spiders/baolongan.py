@@ -197,7 +197,7 @@ class BaolonganSpider(Spider):
         """Route any portal URL by its shape (Scrapy's default callback, so `scrapy parse
         --spider=baolongan URL` works): an article or album gives the record a crawl would write
         for it, a section or home page the requests its listing leads to."""
-        if _item_id(response.url, self.portal):
+        if urls.item_id(response.url):
             yield from self.parse_item(response)
             return
         self.listings_outstanding += 1  # the listing callbacks count themselves done
@@ -276,7 +276,7 @@ class BaolonganSpider(Spider):
         if 300 <= response.status < 400:
             location = _header(response, b"Location") or ""
             target = self.portal.to_fetch(response.urljoin(location)) if location else None
-            if target and _item_id(target, self.portal) == item_id:
+            if target and urls.item_id(target) == item_id:
                 stats.inc_value("recheck/moved")  # a new slug: follow it, same id
                 yield response.follow(
                     target,
@@ -326,7 +326,7 @@ class BaolonganSpider(Spider):
             if not line or line.startswith("#"):
                 continue
             target = self.portal.to_fetch(line)
-            if target is None or not (urls.article_id(target) or urls.album_id(target)):
+            if target is None or not urls.is_item_url(target):
                 self.crawler.stats.inc_value("skipped/urls_file/not_an_article")
                 logger.warning("%s:%d is not a portal article or album URL: %.200s", path, n, line)
                 continue
@@ -336,7 +336,7 @@ class BaolonganSpider(Spider):
                 yield req.replace(errback=self._asked_failed)
 
     def _asked_failed(self, failure) -> None:
-        item_id = _item_id(failure.request.url, self.portal)
+        item_id = urls.item_id(failure.request.url)
         reason = requested.failure_reason(failure.value)
         self.run.state.record_miss(self.run.run_id, item_id, reason)
         self.crawler.stats.inc_value(f"requested/failed/{reason.partition(':')[0]}")
@@ -430,7 +430,7 @@ class BaolonganSpider(Spider):
             stats.inc_value("ids/missing")
             if response.status == 200:  # redirected to a page that is no article
                 reason = f"redirected: to {response.url}"
-                self.run.state.record_miss(self.run.run_id, f"baolongan:{aid}", reason)
+                self.run.state.record_miss(self.run.run_id, urls.article_item_id(aid), reason)
         else:
             stats.inc_value("ids/found")
             yield from self.parse_item(response)
@@ -451,7 +451,7 @@ class BaolonganSpider(Spider):
         self.probe_feeder.answered()
         self.run.state.record_probe(aid, 0, utcnow_iso())
         reason = requested.failure_reason(failure.value)
-        self.run.state.record_miss(self.run.run_id, f"baolongan:{aid}", reason)
+        self.run.state.record_miss(self.run.run_id, urls.article_item_id(aid), reason)
         self.crawler.stats.inc_value("ids/error")
         return list(self._more_probes())
 
@@ -562,7 +562,7 @@ class BaolonganSpider(Spider):
         entry_ids = []
         for link in listing.entries:
             target = self.portal.to_fetch(link)
-            item_id = _item_id(target, self.portal)
+            item_id = urls.item_id(target)
             if item_id:
                 entry_ids.append(item_id)
                 self.run.sightings.add_sighting(self.run.run_id, item_id, "section", slug, name)
@@ -607,7 +607,7 @@ class BaolonganSpider(Spider):
     def _saw_link(self, target: str | None) -> Request | None:
         """A link to an item: the URL it is linked as and the host's edition are part of its
         record (urls_seen, editions_seen) even when it was fetched through another link."""
-        item_id = _item_id(target, self.portal)
+        item_id = urls.item_id(target)
         if item_id is None:
             return None
         self.run.sightings.add_sighting(self.run.run_id, item_id, "url", target)
@@ -619,7 +619,7 @@ class BaolonganSpider(Spider):
     def _item_request(self, target: str | None, force: bool = False) -> Request | None:
         if not target:
             return None
-        item_id = _item_id(target, self.portal)
+        item_id = urls.item_id(target)
         if item_id is None:
             return None
         edition = self.portal.edition_of(target) or "vi"
@@ -698,10 +698,6 @@ def next_page(current: str, pagination: list[str]) -> str | None:
     here = _page_number(current)
     later = sorted((_page_number(u), u) for u in pagination if _page_number(u) > here)
     return later[0][1] if later else None
-
-
-def _item_id(url: str | None, portal: urls.Editions) -> str | None:
-    return urls.item_id(url)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -102,12 +102,8 @@ class ReplayIndex:
 
 
 def _item_key(url: str) -> str:
-    aid, alb = urls.article_id(url), urls.album_id(url)
-    if aid is not None:
-        return f"article:{aid}"
-    if alb is not None:
-        return f"album:{urls.album_edition(url)}:{alb}"
-    return canonicalize_url(url)
+    """The item a URL names (crawler/editions.py), else the URL itself."""
+    return urls.item_id(url) or canonicalize_url(url)
 
 
 class ReplayDownloadHandler(BaseDownloadHandler):

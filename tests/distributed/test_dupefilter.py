@@ -5,10 +5,9 @@ from __future__ import annotations
 from scrapy import Request
 
 from crawler.distributed.scheduler import ItemDupeFilter
-from crawler.editions import Editions
 
 VI, EN = "http://127.0.0.1:8101", "http://127.0.0.1:8102"
-DF = ItemDupeFilter(server=None, key="", debug=False, editions=Editions(VI, EN))
+DF = ItemDupeFilter(server=None, key="", debug=False)
 
 
 def fp(url: str, **meta) -> str:
@@ -32,3 +31,15 @@ def test_listings_and_redirect_targets_keep_url_fingerprints():
     listing = fp(f"{VI}/kinh-te/")
     assert not listing.startswith("item:") and listing != fp(f"{VI}/kinh-te/?p=2&d=")
     assert not fp(f"{VI}/moi-a123.html", redirect_times=1).startswith("item:")
+
+
+def test_an_english_album_through_the_vietnamese_host_is_seen_once(server):
+    """Issue 13 item 2: the album's edition is its path's, not the host's, so the English album
+    reached through the vi host is the one the en host already claimed, across workers."""
+    first, second = (ItemDupeFilter(server, "t:dupefilter", debug=False) for _ in range(2))
+    via_en = Request(f"{EN}/view-albumphoto/boat-race.77.html")
+    via_vi = Request(f"{VI}/view-albumphoto/dua-ghe.77.html?pid=2")
+    assert fp(via_vi.url) == fp(via_en.url) == "item:baolongan:album:en:77"
+    assert not first.request_seen(via_en)
+    assert second.request_seen(via_vi)
+    assert not second.request_seen(Request(f"{VI}/xem-albumphoto/dua-ghe.77.html"))
