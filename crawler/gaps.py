@@ -77,10 +77,11 @@ def find_gaps(rows: Iterator[tuple[int, str | None]]) -> Iterator[tuple[int, int
 
 
 def record_gaps(state: Any, run_id: str) -> None:
-    """Compute the run's gaps and keep them in the state store (computed once per run)."""
+    """Compute the run's gaps and keep them in the state store (computed once per run). Only the
+    newest set is kept: `ids=gaps` probes no other, and daily refreshes would pile sets up."""
     db = _table(state)
     with state.transaction():
-        db.execute("DELETE FROM id_gaps WHERE run_id = ?", (run_id,))
+        db.execute("DELETE FROM id_gaps")
         # Read and written on one connection, row by row: the cursor streams the ids.
         known = db.execute(_KNOWN_IDS, (run_id,))
         gaps = ((run_id, *gap) for gap in find_gaps(known))

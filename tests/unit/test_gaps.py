@@ -65,6 +65,8 @@ def test_record_gaps_uses_archive_and_sightings_but_not_albums(state):
     }
     md = "\n".join(gap_report.markdown_lines(found))
     assert "## Id gaps" in md and "| 111-119 | 9 | 2019 | 2019 |" in md and "ids=gaps" in md
+    gaps.record_gaps(state, "r2")  # a later run's gaps replace the older set
+    assert gaps.newest_gap_run(state) == "r2" and list(gaps.ranges(state, "r1")) == []
 
 
 def test_gap_feeder_walks_ranges_lazily_and_skips_probed(state, monkeypatch):
