@@ -15,6 +15,7 @@ FIXED.
 
 from __future__ import annotations
 
+import os
 import random
 from functools import cache
 from urllib.parse import urlsplit
@@ -31,7 +32,9 @@ from tests.replica.model import PROD
 ARTICLES = 1100
 EDITIONS = Editions(vi_base="http://127.0.0.1:8101", en_base="http://127.0.0.1:8102")
 FIXED = (*range(40), -1, -7, 99, 1234, 2**40)
-RANDOM = tuple(random.SystemRandom().randrange(10**9) for _ in range(5))
+# Drawn from the run's base (tests/conftest.py), so that every xdist worker collects the same ones.
+_BASE = int(os.environ.get("CHROME_SEED_BASE") or random.SystemRandom().randrange(2**40))
+RANDOM = tuple(random.Random(f"listing:{_BASE}").randrange(10**9) for _ in range(5))
 SECTIONS_PER_EDITION = 3  # besides the photo-album section
 
 
