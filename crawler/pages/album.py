@@ -205,7 +205,7 @@ def _photos(pg: ArticlePage, at: Anchors) -> list[dict]:
         src = img_src(img)
         if not src or _linked_elsewhere(img, pg):
             continue
-        url = absolute_url(src, pg.url, pg.editions)
+        url = absolute_url(src, pg.base, pg.editions)
         if url in seen:  # a thumbnail strip repeating the slider
             continue
         seen.add(url)
@@ -244,7 +244,7 @@ def _item_caption(img: Element, c: Element) -> Element | None:
 def _canonical(pg: ArticlePage, alb: int | None) -> str | None:
     href = pg.meta.canonical
     if href:
-        url = absolute_url(href, pg.url, pg.editions)
+        url = absolute_url(href, pg.base, pg.editions)
         m = ALBUM_RE.match(urlsplit(url).path)
         if pg.editions.edition_of(url) is not None and m and int(m.group(2)) == alb:
             pg.strategies["canonical_url"] = "link-canonical"

@@ -624,6 +624,22 @@ def absolute_url(href: str, page_url: str, editions: Editions) -> str:
     return editions.to_production(urljoin(page_url, href))
 
 
+def page_base(root: Element, url: str, editions: Editions) -> tuple[str, bool]:
+    """The URL relative links of the page resolve against: its `<base href>` when that names the
+    portal (a fetch or production host), else the URL it was fetched from. Returns (base, True)
+    when a `<base href>` pointing elsewhere was ignored: an offsite base must not send the
+    crawler's links off the portal, and the caller counts it."""
+    for el in root.iter("base"):
+        href = (el.get("href") or "").strip()
+        if not href:
+            continue
+        base = urljoin(url, href)
+        if urlsplit(base).scheme in ("http", "https") and editions.is_portal(base):
+            return base, False
+        return url, True
+    return url, False
+
+
 def portal_article_id(url: str, editions: Editions) -> int | None:
     """Article id of an absolute URL on a portal host (any scheme, www or not), else None."""
     if not editions.is_portal(url):

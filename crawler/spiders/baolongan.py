@@ -546,6 +546,9 @@ class BaolonganSpider(Spider):
         listing = parse_listing(html, response.url, self.portal, learn=True)
         edition = self.portal.edition_of(response.url) or "vi"
         self.templates.observe(edition, listing.blocks, response.url)
+        if listing.base_href_ignored:
+            self.crawler.stats.inc_value("listings/base_href_ignored")
+            logger.info("ignored an offsite <base href> on %s", response.url)
         return listing
 
     def parse_section(self, response: Response):

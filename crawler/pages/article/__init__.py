@@ -50,7 +50,7 @@ def parse_article(
     container = find_container(pg)
     pg.strategies["body"] = container.strategy
     # Before the byline rules: a source line after the byline would hide it (sources.py).
-    sources = find_source_lines(container.el, editions, url)
+    sources = find_source_lines(container.el, editions, pg.base)
     for line in sources.lines:
         drop_tree(line)
     at, found = locate_header(pg, Anchors(container=container.el))

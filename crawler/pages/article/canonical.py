@@ -19,7 +19,7 @@ def find_canonical(pg: ArticlePage, aid: int | None, title: Element | None) -> F
     for name, href in (("link-canonical", pg.meta.canonical), ("og:url", pg.meta.get("og:url"))):
         if not href:
             continue
-        url = absolute_url(href, pg.url, pg.editions)
+        url = absolute_url(href, pg.base, pg.editions)
         if pg.editions.edition_of(url) is not None and aid is not None and article_id(url) == aid:
             return Found(canonical_host_url(url), name)
     if aid is None:

@@ -34,7 +34,7 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
         caption = block_text(caption_el) if caption_el is not None else ""
         out.append(
             {
-                "url": _iri(absolute_url(src, pg.url, pg.editions)),
+                "url": _iri(absolute_url(src, pg.base, pg.editions)),
                 "position": image_position(img, body, len(out)),
                 "caption_raw": caption or None,
             }

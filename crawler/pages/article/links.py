@@ -16,7 +16,7 @@ def body_links(pg: ArticlePage, body: Element | None, own: int | None) -> list[s
         href = a.get("href")
         if not href:
             continue
-        aid = portal_article_id(absolute_url(href, pg.url, pg.editions), pg.editions)
+        aid = portal_article_id(absolute_url(href, pg.base, pg.editions), pg.editions)
         if aid is not None and aid != own:
             key = f"baolongan:{aid}"
             if key not in out:
@@ -34,7 +34,7 @@ def body_link_urls(pg: ArticlePage, body: Element | None, own: int | None) -> li
         href = a.get("href")
         if not href:
             continue
-        url = absolute_url(href, pg.url, pg.editions)
+        url = absolute_url(href, pg.base, pg.editions)
         aid = portal_article_id(url, pg.editions)
         if aid is not None and aid != own:
             out.setdefault(url, None)

@@ -24,6 +24,7 @@ from crawler.pages.common import (
     block_text,
     collapse,
     drop_invisible,
+    page_base,
     parse_html,
     read_meta,
     slugify,
@@ -90,6 +91,8 @@ class ArticlePage:
     editions: Editions
     meta: Meta
     slug: str
+    base: str = ""
+    """What relative links resolve against: the portal `<base href>`, else `url`."""
     strategies: dict[str, str] = field(default_factory=dict)
     """Field -> winning rule: a log the entry point writes, never read by rules."""
     issues: list[str] = field(default_factory=list)
@@ -220,6 +223,9 @@ def load(
     meta = read_meta(root)
     drop_invisible(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
+    pg.base, ignored = page_base(root, url, editions)
+    if ignored:
+        pg.issues.append("base_href_ignored")
     pg.scan()
     if learn or chrome:
         pg.blocks = block_signatures(root)

@@ -38,7 +38,7 @@ def body_html(pg: ArticlePage, body: Element | None) -> str | None:
         allowed = _HTML_ATTRS.get(tag, ())
         # Source order is kept (the CMS writes `alt` before `src`).
         keep = [
-            (k, absolute_url(v, pg.url, pg.editions) if k != "alt" else v)
+            (k, absolute_url(v, pg.base, pg.editions) if k != "alt" else v)
             for k, v in items
             if k in allowed
         ]

@@ -23,6 +23,7 @@ from crawler.pages.common import (
     absolute_url,
     collapse,
     drop_invisible,
+    page_base,
     parse_html,
     text_of,
 )
@@ -57,16 +58,19 @@ class Listing:
     blocks: frozenset[str] = frozenset()
     """Block signatures of the page, when asked for: listings teach the site's template too
     (its header, menus, footer and sidebars), before the first article (crawler/pages/template.py)."""
+    base_href_ignored: bool = False
+    """The page's `<base href>` named another site and was ignored (counted by the spider)."""
 
 
 def parse_listing(html: str, url: str, editions: Editions, learn: bool = False) -> Listing:
     """Menu, entries, other item links and pagination of a listing or home page; with `learn`,
     the page's block signatures as well (from the same tree)."""
     root = parse_html(html)
-    head_links = head_pagination(root, url, editions)
+    base, base_ignored = page_base(root, url, editions)
+    head_links = head_pagination(root, base, editions)
     drop_invisible(root)
     blocks = frozenset(block_signatures(root)) if learn else frozenset()
-    links = _links(root, url, editions)
+    links = _links(root, base, editions)
     pager = pagination_links(links, url, editions)
     pagination = list(dict.fromkeys([*(ln.url for ln in pager), *head_links]))
     menu, menu_box = find_menu(links, editions, {ln.el for ln in pager})
@@ -83,6 +87,7 @@ def parse_listing(html: str, url: str, editions: Editions, learn: bool = False) 
         pagination=pagination,
         fingerprint=tuple(key for _, key in entries),
         blocks=blocks,
+        base_href_ignored=base_ignored,
     )
 
 
