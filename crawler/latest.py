@@ -1,6 +1,10 @@
 """The `latest` view of a run (docs/contract.md): one row per id — its newest version — with tombstones
 applied (gone items left out), i.e. "the site now" for data teams.
 
+Published at the stable path `records/latest.jsonl`, replaced atomically at the end of each run, and
+as `records/latest/<run_id>.jsonl`: a hard link to the same file (no second copy of ~1.5 GB at 200k
+articles). Older per-run copies beyond `LATEST_KEEP` are pruned (README "Using the data").
+
 Rows are copied byte for byte from the article files where they were written (the state store keeps
 each line's file and offset), so the view never re-serializes or re-validates anything; the one
 change is a row's `translations`, filled with the ids naming it (crawler/pairs.py).
@@ -9,16 +13,21 @@ change is a row's `translations`, filled with the ids naming it (crawler/pairs.p
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from crawler.pairs import translation_index, with_translations
 from crawler.state import StateStore
 
 
-def write_latest(state: StateStore, output_dir: Path, run_id: str) -> tuple[Path, int]:
-    target = output_dir / "records" / "latest" / f"{run_id}.jsonl"
+def write_latest(
+    state: StateStore, output_dir: Path, run_id: str, keep: int = 3
+) -> tuple[Path, int]:
+    records = output_dir / "records"
+    target = records / "latest" / f"{run_id}.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".jsonl.tmp")
+    # In the stable path's own folder, so os.replace is a rename on one file system.
+    tmp = records / f".latest.{run_id}.jsonl.tmp"
     handles: dict[str, object] = {}
     rows = 0
 
@@ -46,6 +55,36 @@ def write_latest(state: StateStore, output_dir: Path, run_id: str) -> tuple[Path
     finally:
         for fh in handles.values():
             fh.close()
-    # Atomic: a reader never sees half a view.
-    os.replace(tmp, target)
+    _publish(tmp, target, records / "latest.jsonl")
+    prune_latest(target.parent, run_id, keep)
     return target, rows
+
+
+def _publish(tmp: Path, per_run: Path, stable: Path) -> None:
+    """The per-run copy first, then the stable path: atomic, so a reader never sees half a view."""
+    per_run.unlink(missing_ok=True)  # a resumed run closing again
+    try:
+        os.link(tmp, per_run)
+    except OSError:  # a file system without hard links: a real copy
+        shutil.copyfile(tmp, per_run)
+    os.replace(tmp, stable)
+    _fsync_dir(stable.parent)
+    _fsync_dir(per_run.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def prune_latest(folder: Path, run_id: str, keep: int) -> list[Path]:
+    """Delete per-run copies older than the `keep` newest before this run's (run ids sort in time).
+    This run's copy always stays: the run report reads it (crawler/report.py)."""
+    older = sorted(p for p in folder.glob("*.jsonl") if p.stem != run_id and p.stem < run_id)
+    doomed = older[: max(len(older) - max(keep, 0), 0)]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed

@@ -150,7 +150,8 @@ class RecordPipeline:
             and not self.run.write_failure
             and self.crawler.settings.getbool("LATEST_VIEW", True)
         ):
-            path, rows = write_latest(self.state, self.run.output_dir, self.run.run_id)
+            keep = self.crawler.settings.getint("LATEST_KEEP", 3)
+            path, rows = write_latest(self.state, self.run.output_dir, self.run.run_id, keep)
             self.stats.set_value("records/latest_rows", rows)
 
     # --- staging ----------------------------------------------------------------------------------

@@ -166,9 +166,13 @@ WARC_FSYNC_EACH_RECORD = True
 # sections has been seen, so listings must not wait behind thousands of articles.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 
-# Write records/latest/<run_id>.jsonl (the site as of this run) when a run closes. It copies
-# every live item's newest line, so on a full archive it costs a full read of the records.
+# Write records/latest.jsonl (the site as of the newest run; replaced atomically) and its hard link
+# records/latest/<run_id>.jsonl when a run closes. It copies every live item's newest line, so on a
+# full archive it costs a full read of the records.
 LATEST_VIEW = True
+# Previous runs' records/latest/<run_id>.jsonl kept (newest first); older ones are deleted. 0 keeps
+# none (this run's copy and records/latest.jsonl always stay). Each is a full copy of the site.
+LATEST_KEEP = 3
 
 # Refresh: re-request conditionally every item published within the window before REFERENCE_NOW,
 # plus a rolling budget of the least-recently-checked older items per run.

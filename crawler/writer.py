@@ -10,6 +10,7 @@ Layout under OUTPUT_DIR (globbable, one file per run and edition):
     records/tombstones/<run_id>.jsonl
     records/rejected/<run_id>.jsonl
     records/latest/<run_id>.jsonl                 the site as of this run (docs/contract.md "latest" view)
+    records/latest.jsonl                          the newest run's view (crawler/latest.py)
 """
 
 from __future__ import annotations
