@@ -24,6 +24,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.editions import Editions
+from crawler.run import RESUMABLE_REASONS  # a report with one: the run stopped to be resumed
 from crawler.state import StateStore
 from crawler.statecheck import STATE_FILE, record_run_ids
 from crawler.warc.index import cdxj_path
@@ -31,8 +32,6 @@ from crawler.warc.writer import OPEN_SUFFIX, closed_files
 
 logger = logging.getLogger(__name__)
 
-# A report with one of these finish reasons was written by a run that stopped to be resumed.
-RESUMABLE_REASONS = ("shutdown", "disk_full", "output_unwritable")
 HTML_MIMES = ("text/html", "application/xhtml+xml", "warc/revisit")
 
 

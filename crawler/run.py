@@ -1,8 +1,8 @@
 """One crawl run: its folder, id, notion of "now", lock and state store, shared by every component.
 
-`get_run(crawler)` creates the RunContext once per crawler; the RunExtension takes the lock when the
-crawl opens, resumes an unfinished run's id after a crash, and decides the run's exit status when
-it closes (crawler.status).
+`get_run(crawler)` creates the RunContext once per crawler; the RunExtension (crawler/lifecycle.py)
+takes the lock when the crawl opens, resumes an unfinished run's id after a crash, and decides the
+run's exit status when it closes (crawler.status).
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.distributed import get_coordinator
+from crawler.clock import utcnow_iso
+from crawler.distributed.coordinator import get_coordinator
 from crawler.editions import Editions
 from crawler.errors import BadSettingError, OutputLockedError, StateUnusableError
 from crawler.state import StateStore
@@ -35,10 +34,6 @@ logger = logging.getLogger(__name__)
 # Sent when the spider closes, before the run's status is decided: components that can find a
 # problem only then (crawler.warc.integrity) put it into the stats in time.
 run_closing = object()
-
-
-def utcnow_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def opens_run(settings) -> bool:
@@ -309,61 +304,3 @@ def get_run(crawler: Crawler) -> RunContext:
         run.distributed = get_coordinator(crawler)  # None unless REDIS_URL is set
         crawler.baolongan_run = run
     return run
-
-
-class RunExtension:
-    """Opens the run when the spider opens, closes it (status, state) when the spider closes."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        if not opens_run(crawler.settings):
-            raise NotConfigured("no run outside `scrapy crawl`")
-        self.crawler = crawler
-        self.run = get_run(crawler)
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        # The lock is released only when the engine has stopped, after every component's own
-        # spider_closed (the WARC writer closes its last file there).
-        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RunExtension:
-        return cls(crawler)
-
-    def spider_opened(self, spider: Any) -> None:
-        if self.run.state is None:  # the spider may have opened it already
-            self.run.open(getattr(spider, "signature", spider.name))
-        self.crawler.stats.set_value("run/id", self.run.run_id)
-        self.crawler.stats.set_value("run/resumed", self.run.resumed)
-        self.crawler.stats.set_value("run/incremental", getattr(spider, "incremental", False))
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        from crawler.report import decide_status, write_report
-
-        self.crawler.signals.send_catch_log(run_closing, reason=reason)
-        status = decide_status(self.crawler, reason)
-        # Set first: a report that cannot be written (a full disk) must not hide the status.
-        self.crawler.baolongan_status = status
-        try:
-            write_report(self.crawler, self.run, reason, status)
-        except OSError as error:
-            # On stderr (the log) instead: the status and why.
-            logger.error("the run report could not be written (%s); run status: %s", error, status)
-        resumable = reason in RESUMABLE_REASONS
-        left = self.crawler.stats.get_value("records/left_pending")
-        if left:
-            logger.warning(
-                "%d staged records were not written: %s",
-                left,
-                "the same command resumes this run and writes them"
-                if resumable
-                else f"the run ended as {status} and is not resumed",
-            )
-        try:
-            # A stop for a full or unwritable disk is resumable like a clean shutdown: the same
-            # command finishes it.
-            self.run.finish(status, resumable=resumable)
-        except sqlite3.OperationalError as error:
-            logger.error("the run could not be marked finished: %s", error)
-
-    def engine_stopped(self) -> None:
-        self.run.release()

@@ -71,7 +71,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RecordPipeline": 500,
 }
 EXTENSIONS = {
-    "crawler.run.RunExtension": 0,
+    "crawler.lifecycle.RunExtension": 0,
     # Scrapy's AutoThrottle never goes below DOWNLOAD_DELAY, so it would ignore Crawl-delay.
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.politeness.PoliteAutoThrottle": 0,

@@ -29,7 +29,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import reactor, task
 
-from crawler.distributed.coordinator import NAMESPACE
+from crawler.distributed.coordinator import NAMESPACE, get_coordinator
 
 # Reserve the next send time. KEYS[1]: the theoretical arrival time (ms, Redis clock);
 # ARGV: interval between requests (ms), burst. Returns how long to wait (ms).
@@ -64,8 +64,6 @@ class RateLimitedDownloadHandler:
     lazy = False
 
     def __init__(self, crawler: Crawler) -> None:
-        from crawler.distributed import get_coordinator
-
         self.inner = build_from_crawler(
             load_object(crawler.settings.get("DISTRIBUTED_HTTP_HANDLER") or DEFAULT_HTTP_HANDLER),
             crawler,

@@ -33,7 +33,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler import editions as urls
 from crawler.distributed import engine_hooks
-from crawler.distributed.coordinator import Coordinator
+from crawler.distributed.coordinator import Coordinator, get_coordinator
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,6 @@ class DistributedScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedScheduler:
-        from crawler.distributed import get_coordinator
-
         coordinator = get_coordinator(crawler)
         if coordinator is None:
             raise RuntimeError("DistributedScheduler needs REDIS_URL")

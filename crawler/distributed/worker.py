@@ -19,8 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.clock import utcnow_iso
 from crawler.distributed import engine_hooks
-from crawler.distributed.coordinator import Coordinator
+from crawler.distributed.coordinator import Coordinator, get_coordinator
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,6 @@ class WorkerExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerExtension:
-        from crawler.distributed import get_coordinator
-
         coordinator = get_coordinator(crawler)
         if coordinator is None:
             raise NotConfigured("REDIS_URL is not set")
@@ -68,8 +67,6 @@ class WorkerExtension:
         if not self.coordinator.crawl_idle():
             self.stats.inc_value("distributed/idle_waits")
             raise DontCloseSpider
-        from crawler.run import utcnow_iso
-
         self.coordinator.mark_finished(utcnow_iso())
 
     def spider_closed(self, spider: Any, reason: str) -> None:

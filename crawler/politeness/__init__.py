@@ -15,7 +15,8 @@ RETRY_BUSY_HTTP_CODES [429, 503].
 """
 
 from crawler.politeness.hosts import HostPolicy
-from crawler.politeness.retry import PoliteRetryMiddleware, parse_retry_after
+from crawler.politeness.retry import PoliteRetryMiddleware
+from crawler.politeness.retry_after import parse_retry_after
 from crawler.politeness.robots import RobotsMiddleware
 from crawler.politeness.throttle import PoliteAutoThrottle
 

@@ -26,6 +26,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.politeness.retry_after import parse_retry_after
+
 try:  # Scrapy >= 2.18: asyncio.sleep or deferLater, whichever reactor runs
     from scrapy.utils.asyncio import sleep as _sleep
 except ImportError:  # pragma: no cover - older Scrapy
@@ -225,8 +227,6 @@ class HostPolicy:
     # --- waiting -------------------------------------------------------------------------
 
     def retry_after(self, response: Response) -> float | None:
-        from crawler.politeness.retry import parse_retry_after
-
         value = parse_retry_after(response.headers.get(b"Retry-After"))
         return None if value is None else min(value, self.retry_after_max)
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import scrapy.exceptions
@@ -46,35 +44,6 @@ NOT_BEFORE = "politeness_not_before"
 TIMEOUTS: tuple[type[Exception], ...] = (TimeoutError, TwistedTimeoutError) + tuple(
     t for t in [getattr(scrapy.exceptions, "DownloadTimeoutError", None)] if t is not None
 )
-
-
-def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value (delay-seconds or HTTP-date, RFC 9110 10.2.3).
-
-    None when absent or unparseable; a date in the past gives 0.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)  # the RFC says digits; be lenient with "2.5"
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class PoliteRetryMiddleware(RetryMiddleware):

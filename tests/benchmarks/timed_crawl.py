@@ -61,7 +61,7 @@ TARGETS: list[tuple[str, str, str]] = [
     ("crawler.pipelines", "validate", "schema validation"),
     ("crawler.pipelines", "write_latest", "latest view"),
     ("crawler.writer", "RecordWriter.*", "record writer"),
-    ("crawler.run", "RunExtension.spider_closed", "report and gates"),
+    ("crawler.lifecycle", "RunExtension.spider_closed", "report and gates"),
     ("crawler.guards", "PortalHostsMiddleware.process_request", "guards"),
     ("crawler.guards", "ResponseGuardMiddleware.process_response", "guards"),
     ("crawler.guards", "GuardSpiderMiddleware._annotate", "guards"),
