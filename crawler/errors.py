@@ -35,12 +35,6 @@ class OutputLockedError(CrawlerError):
     status = "output_locked"
 
 
-class SiteUnavailableError(CrawlerError):
-    """The portal (or its robots.txt) could not be reached after the configured retries."""
-
-    status = "site_unavailable"
-
-
 class StateUnusableError(CrawlerError):
     """OUTPUT_DIR holds records but its state store is missing, corrupt or does not know them."""
 

@@ -319,8 +319,6 @@ class PageRegions:
     """
 
     protect: list[Element] = field(default_factory=list)
-    teasers_are_chrome: bool = True
-    """On item pages a list of teasers is furniture; on listings it is the content."""
     learned: frozenset[Element] = frozenset()
     """Blocks the site's learned template says are chrome (crawler/pages/template.py)."""
     links: dict[Element, tuple[int, bool]] = field(default_factory=dict)
@@ -348,7 +346,7 @@ class PageRegions:
             return False  # (asked first: the page wrappers above the article cost the most)
         box = self.boxes.get(el)
         if box is None:
-            box = el in self.learned or _looks_like_box(el, self.teasers_are_chrome, self.links)
+            box = el in self.learned or _looks_like_box(el, self.links)
             self.boxes[el] = box
         return box
 
@@ -377,9 +375,7 @@ _BOX_TAGS = frozenset(("div", "section", "ul", "ol", "table", "td", "aside", "dl
 _PROSE_CHARS = 150
 
 
-def _looks_like_box(
-    el: Element, teasers: bool = True, cache: dict[Element, tuple[int, bool]] | None = None
-) -> bool:
+def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None = None) -> bool:
     """Page furniture judged by what the element holds, not by what its class says (a CMS may
     wrap the article itself in `box-…`, `widget-…` or `sidebar-content`): a box headed by a
     furniture label, a block that is mostly links (menus, breadcrumbs, link lists), a list of
@@ -396,8 +392,6 @@ def _looks_like_box(
     label = _label_part(el)
     if label is not None and not _content_outside(el, label):
         return True
-    if not teasers:  # a listing: its entries are links; it judges boxes by what they hold
-        return not holds_prose(el) and bool(SIDE_HINT_RE.search(hints(el)))
     if _LINK_COUNT(el) < 3:  # neither a teaser list nor link-dense: skip measuring links
         if holds_prose(el) or _holds_photos(el):
             return False
@@ -757,47 +751,7 @@ def read_meta(root: Element) -> Meta:
 # --------------------------------------------------------------------------------------------
 # Small tree helpers
 
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "main",
-        "aside",
-        "nav",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "blockquote",
-        "figure",
-        "figcaption",
-        "dl",
-        "dt",
-        "dd",
-        "pre",
-        "form",
-        "center",
-    ]
-)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def doc_order(root: Element) -> dict[Element, int]:
-    """Element -> position in document order (the yardstick for "near the title")."""
-    return {el: i for i, el in enumerate(root.iter())}
 
 
 def style_right(el: Element) -> bool:
