@@ -1,7 +1,9 @@
-"""`scrapy export --format parquet [OUTPUT_DIR] [--out DIR]`: data products of an archive.
+"""`scrapy export --format parquet|wacz [OUTPUT_DIR] [--out DIR]`: data products of an archive.
 
     parquet   one Parquet file per stream (articles, latest, tombstones), column types fixed from
               the JSON Schemas (crawler/export/parquet.py)
+    wacz      the WARC files, their CDXJ index and a pages list in one WACZ package
+              (crawler/export/wacz.py)
 
 Written under OUTPUT_DIR/export/ unless --out names another folder. Reads only finished files and
 never takes the run lock, so it is safe beside a running crawl (whose newest lines it may miss).
@@ -14,7 +16,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-FORMATS = ("parquet",)
+FORMATS = ("parquet", "wacz")
 
 
 class Command(ScrapyCommand):
@@ -23,10 +25,10 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "--format parquet [OUTPUT_DIR] [--out DIR]"
+        return "--format parquet|wacz [OUTPUT_DIR] [--out DIR]"
 
     def short_desc(self) -> str:
-        return "Export OUTPUT_DIR's records as Parquet"
+        return "Export OUTPUT_DIR's records as Parquet, or its WARC files as a WACZ package"
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -41,7 +43,13 @@ class Command(ScrapyCommand):
         if not (folder / "records").is_dir():
             raise UsageError(f"{folder} is not an archive (no records/ folder)")
         out = Path(opts.out).resolve() if opts.out else folder / "export"
-        from crawler.export.parquet import export_parquet
+        if opts.fmt == "parquet":
+            from crawler.export.parquet import export_parquet
 
-        for stream, (path, rows) in export_parquet(folder, out).items():
-            print(f"{stream}: {rows} rows -> {path}")
+            for stream, (path, rows) in export_parquet(folder, out).items():
+                print(f"{stream}: {rows} rows -> {path}")
+        else:
+            from crawler.export.wacz import export_wacz
+
+            path, pages = export_wacz(folder, out)
+            print(f"wacz: {pages} pages -> {path}")
