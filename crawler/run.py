@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.clock import utcnow_iso
-from crawler.distributed.coordinator import get_coordinator
+from crawler.distributed.connect import get_coordinator
 from crawler.editions import Editions
 from crawler.errors import BadSettingError, OutputLockedError, StateUnusableError
 from crawler.state import StateStore

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.distributed.connect import enabled, get_coordinator
 from crawler.distributed.coordinator import (
     Coordinator,
     DistributedModeError,
     RedisSightings,
-    enabled,
-    get_coordinator,
 )
 from crawler.distributed.worker import WorkerExtension
 

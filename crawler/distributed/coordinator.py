@@ -36,12 +36,9 @@ import secrets
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crawler.errors import CrawlerError
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -482,36 +479,3 @@ def _reopen_local_run(state: Any, run_id: str) -> None:
     # A worker stopped cleanly (or by an error) closed its local row of the shared run; rejoining
     # reopens it so the run's report and resume logic treat it as unfinished.
     state.db.execute("UPDATE runs SET finished_at=NULL, status=NULL WHERE run_id=?", (run_id,))
-
-
-def enabled(settings: Any) -> bool:
-    return bool(settings.get("REDIS_URL"))
-
-
-def get_coordinator(crawler: Crawler) -> Coordinator | None:
-    """The crawler's one Coordinator in Redis mode, else None."""
-    if not enabled(crawler.settings):
-        return None
-    coordinator = getattr(crawler, "baolongan_distributed", None)
-    if coordinator is None:
-        from scrapy_redis.connection import get_redis_from_settings
-
-        settings = crawler.settings
-        server = get_redis_from_settings(settings)
-        try:
-            server.ping()
-        except Exception as exc:
-            raise DistributedModeError(
-                f"cannot reach Redis at REDIS_URL={settings.get('REDIS_URL')!r}: {exc}"
-            ) from None
-        output_dir = Path(settings.get("OUTPUT_DIR") or "output")
-        coordinator = Coordinator(
-            server,
-            crawl=settings.get("DISTRIBUTED_CRAWL") or "default",
-            worker=settings.get("DISTRIBUTED_WORKER") or default_worker_id(output_dir),
-            heartbeat_s=settings.getfloat("DISTRIBUTED_HEARTBEAT_S", 2.0),
-            worker_timeout_s=settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT_S", 60.0),
-            keep_days=settings.getfloat("DISTRIBUTED_KEEP_DAYS", 7.0),
-        )
-        crawler.baolongan_distributed = coordinator
-    return coordinator

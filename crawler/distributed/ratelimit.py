@@ -29,7 +29,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import reactor, task
 
-from crawler.distributed.coordinator import NAMESPACE, get_coordinator
+from crawler.distributed.connect import get_coordinator
+from crawler.distributed.coordinator import NAMESPACE
 
 # Reserve the next send time. KEYS[1]: the theoretical arrival time (ms, Redis clock);
 # ARGV: interval between requests (ms), burst. Returns how long to wait (ms).

@@ -33,7 +33,8 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler import editions as urls
 from crawler.distributed import engine_hooks
-from crawler.distributed.coordinator import Coordinator, get_coordinator
+from crawler.distributed.connect import get_coordinator
+from crawler.distributed.coordinator import Coordinator
 
 logger = logging.getLogger(__name__)
 

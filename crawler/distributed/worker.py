@@ -21,7 +21,8 @@ from scrapy.utils.asyncio import create_looping_call
 
 from crawler.clock import utcnow_iso
 from crawler.distributed import engine_hooks
-from crawler.distributed.coordinator import Coordinator, get_coordinator
+from crawler.distributed.connect import get_coordinator
+from crawler.distributed.coordinator import Coordinator
 
 logger = logging.getLogger(__name__)
 
