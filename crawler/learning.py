@@ -10,6 +10,7 @@ when a redesign is noticed, and the summary the run report shows.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from crawler.pages.template import Template
@@ -65,12 +66,26 @@ class TemplateBook:
         n = self._since_save.get(edition, 0) + 1
         self._since_save[edition] = n
         if n >= SAVE_EVERY:
-            self.save(edition)
+            try:
+                self.save(edition)
+            except sqlite3.Error as e:  # an unwritable OUTPUT_DIR: the run stops on its own
+                logger.warning("the learned page template could not be saved: %s", e)
+                self._since_save[edition] = 0
 
     def save(self, edition: str | None = None) -> None:
         for ed in [edition] if edition else list(self.templates):
             self.state.save_template(ed, self.templates[ed].to_json(), self.now())
             self._since_save[ed] = 0
+
+    def close(self) -> None:
+        """When the run closes: the summary for the report, and a last save."""
+        self.crawler.stats.set_value("template/summary", self.summary())
+        try:
+            self.save()
+        except sqlite3.Error as e:
+            # An unwritable OUTPUT_DIR: the run stops on its own status; what was learned since
+            # the last save is learned again from the next run's first pages.
+            logger.warning("the learned page template could not be saved: %s", e)
 
     def summary(self) -> dict[str, dict[str, Any]]:
         """Per edition: what the run started with, what it learned, and redesigns noticed."""

@@ -210,8 +210,8 @@ def decide_status(crawler, reason: str) -> str:
         statuses.append(requested.status_of(asked))
     try:
         gap_figures = gap_report.summary(crawler, run)
-    except Exception:  # never lose the run's status over a report figure
-        logger.exception("id gaps could not be computed")
+    except Exception as e:  # never lose the run's status over a figure (one line: no traceback)
+        logger.error("id gaps could not be computed: %s", e)
         gap_figures = crawler.baolongan_gaps = None
     if gap_figures is not None:
         logger.info("%s", gap_report.summary_line(gap_figures))

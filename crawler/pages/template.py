@@ -31,6 +31,9 @@ __all__ = ["Template", "block_signatures"]
 
 MIN_PAGES = 4
 CHROME_SHARE = 0.5
+MIN_REPEATS = 5
+"""A block must come back on at least this many pages to be chrome: content that recurs at the
+same place now and then (a kicker "Long An", an author's byline) stays content."""
 MISSES_TO_RELEARN = 3
 MATCH_SHARE = 0.2
 """A page matches the template when it shows at least this share of the learned chrome blocks."""
@@ -105,7 +108,7 @@ class Template:
             if self.pages < MIN_PAGES:
                 self._chrome = frozenset()
             else:
-                least = max(2, CHROME_SHARE * self.pages)
+                least = max(MIN_REPEATS, CHROME_SHARE * self.pages)
                 self._chrome = frozenset(s for s, n in self.counts.items() if n >= least)
         return self._chrome
 

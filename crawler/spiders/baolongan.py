@@ -185,12 +185,8 @@ class BaolonganSpider(Spider):
         spider.replay = replay_index(crawler) if crawler.settings.get("REPLAY_WARC_DIR") else None
         # The site's page template, learned from the pages themselves (crawler/learning.py).
         spider.templates = TemplateBook(spider.run.state, crawler, utcnow_iso)
-        crawler.signals.connect(spider._save_templates, signal=run_closing)
+        crawler.signals.connect(spider.templates.close, signal=run_closing)
         return spider
-
-    def _save_templates(self, reason: str) -> None:
-        self.templates.save()
-        self.crawler.stats.set_value("template/summary", self.templates.summary())
 
     # --- `scrapy parse URL` ---------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any):

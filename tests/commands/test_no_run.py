@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.items import SCHEMA_VERSION
 from crawler.schema import validate
 from tests.commands.conftest import replica_settings, scrapy, written
 
@@ -53,7 +54,7 @@ def test_parse_prints_the_record_a_crawl_writes(small_replica, tmp_path: Path) -
     assert validate(record, "articles") == []
     assert not [k for k in record if k.startswith("_")]
     assert record["id"] == truth["id"] and record["title"] == truth["title"]
-    assert record["version"] == 1 and record["schema_version"] == "1.0.0"
+    assert record["version"] == 1 and record["schema_version"] == SCHEMA_VERSION
     assert record["url"] == url and record["urls_seen"] == [url]
     assert record["canonical_url"] == truth["canonical_url"]
 
@@ -70,6 +71,6 @@ def test_parse_item_callback_prints_the_finished_record_too(small_replica, tmp_p
         *replica_settings(small_replica, out),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "'schema_version': '1.0.0'" in result.stdout
+    assert f"'schema_version': '{SCHEMA_VERSION}'" in result.stdout
     assert "'_fetch'" not in result.stdout
     assert written(out) == []
