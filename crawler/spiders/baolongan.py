@@ -622,8 +622,8 @@ class BaolonganSpider(Spider):
         if item_id is None:
             return None
         edition = self.portal.edition_of(target) or "vi"
-        if item_id in self.requested_ids and not force:
-            return None
+        if (item_id in self.requested_ids or edition not in self.editions_wanted) and not force:
+            return None  # (a link into an edition the run was not asked for is only a sighting)
         if self.incremental and not force and self.run.state.known_ids([item_id]):
             self.crawler.stats.inc_value("skipped/archived")
             return None
