@@ -187,20 +187,26 @@ class ResponseGuardMiddleware:
         return response if body is response.body else response.replace(body=body)
 
 
-class GuardedHttpCompressionMiddleware(HttpCompressionMiddleware):
+class _ReplacesScrapy:
+    """The one set-up of the guarded versions of Scrapy's middlewares: the original must be
+    disabled (both would act on the same responses), and the shared Guards are attached."""
+
+    REPLACES = ""
+    guards: Guards
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        _refuse_alongside(crawler.settings, cls.REPLACES, f"crawler.guards.{cls.__name__}")
+        mw = super().from_crawler(crawler)  # type: ignore[misc]
+        mw.guards = Guards.for_crawler(crawler)
+        return mw
+
+
+class GuardedHttpCompressionMiddleware(_ReplacesScrapy, HttpCompressionMiddleware):
     """Scrapy's decompression, with a decompression bomb (DOWNLOAD_MAXSIZE exceeded while
     decompressing: Scrapy raises a silent IgnoreRequest) or a corrupt encoding counted and logged."""
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> GuardedHttpCompressionMiddleware:
-        _refuse_alongside(
-            crawler.settings,
-            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware",
-            "crawler.guards.GuardedHttpCompressionMiddleware",
-        )
-        mw = super().from_crawler(crawler)
-        mw.guards = Guards.for_crawler(crawler)
-        return mw
+    REPLACES = "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -297,36 +303,18 @@ class _RedirectGuard:
             ) from exc
 
 
-class GuardedRedirectMiddleware(_RedirectGuard, RedirectMiddleware):
+class GuardedRedirectMiddleware(_ReplacesScrapy, _RedirectGuard, RedirectMiddleware):
     """Scrapy's RedirectMiddleware (3xx) with offsite, loop, chain-length and
     article-to-non-article redirects refused, counted and logged."""
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> GuardedRedirectMiddleware:
-        _refuse_alongside(
-            crawler.settings,
-            "scrapy.downloadermiddlewares.redirect.RedirectMiddleware",
-            "crawler.guards.GuardedRedirectMiddleware",
-        )
-        mw = super().from_crawler(crawler)
-        mw.guards = Guards.for_crawler(crawler)
-        return mw
+    REPLACES = "scrapy.downloadermiddlewares.redirect.RedirectMiddleware"
 
 
-class GuardedMetaRefreshMiddleware(_RedirectGuard, MetaRefreshMiddleware):
+class GuardedMetaRefreshMiddleware(_ReplacesScrapy, _RedirectGuard, MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware with the same checks; a refresh to the page itself (news
     sites auto-reload) keeps the page instead of losing it to the dupefilter."""
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> GuardedMetaRefreshMiddleware:
-        _refuse_alongside(
-            crawler.settings,
-            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
-            "crawler.guards.GuardedMetaRefreshMiddleware",
-        )
-        mw = super().from_crawler(crawler)
-        mw.guards = Guards.for_crawler(crawler)
-        return mw
+    REPLACES = "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
