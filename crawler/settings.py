@@ -67,8 +67,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # (docs/pitfalls.md), so records are written by crawler.writer through the pipeline below.
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {
-    "crawler.pipelines.NormalizePipeline": 100,
-    "crawler.pipelines.RecordPipeline": 500,
+    "crawler.pipelines.normalize.NormalizePipeline": 100,
+    "crawler.pipelines.record.RecordPipeline": 500,
 }
 EXTENSIONS = {
     "crawler.lifecycle.RunExtension": 0,

@@ -30,7 +30,7 @@ FUNCTION_ALLOWED = {
     "crawler/report.py::write_report": 71,
     "crawler/report.py::decide_status": 67,
     "crawler/warc/middleware.py::WarcMiddleware.archive": 63,
-    "crawler/pipelines.py::RecordPipeline._finish": 61,
+    "crawler/pipelines/record.py::RecordPipeline._finish": 61,
 }
 
 
