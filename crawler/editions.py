@@ -29,6 +29,12 @@ ARTICLE_RE = re.compile(r"-a(\d+)\.html?$")
 ALBUM_RE = re.compile(r"^/(xem|view)-albumphoto/(?:[^/]*?\.)?(\d+)\.html?$")
 SECTION_RE = re.compile(r"^/[a-z0-9][a-z0-9-]*/(?:[a-z0-9][a-z0-9-]*/)?$")
 ALBUM_PREFIX = {"vi": "xem", "en": "view"}
+# Video pages: only the vi form is known (docs/site.md, `/video/xem-video/<slug>-<videoId>.html`);
+# the English form is unknown, so no other path is taken for a video (a guess would mint ids).
+VIDEO_RE = re.compile(r"^/video/(xem)-video/(?:[^/]*-)?(\d+)\.html?$")
+VIDEO_PREFIX = {"vi": "xem"}
+# Media files (video poster images live under /image/ like every image) on the image host.
+MEDIA_PATH_RE = re.compile(r"^/media/")
 # Image paths on the fetch hosts. `/news/` alone is not enough: an English section may be
 # `/news/politics/`; old images live under `/news/<year>/...` on image.baolongan.vn.
 LEGACY_IMAGE_RE = re.compile(r"^/news/\d{4}/")
@@ -38,7 +44,12 @@ OLD_IMAGE_PATH_RE = re.compile(r"^/news/\d{4}/")
 
 
 def _is_image_path(path: str) -> bool:
-    return path.startswith("/image/") or bool(LEGACY_IMAGE_RE.match(path))
+    """An image or media file path (served from the image host, never a page)."""
+    return (
+        path.startswith("/image/")
+        or bool(LEGACY_IMAGE_RE.match(path))
+        or bool(MEDIA_PATH_RE.match(path))
+    )
 
 
 # --- Item identity: the one answer to "which item is this URL?" (docs/contract.md) ---------------
@@ -48,6 +59,7 @@ def _is_image_path(path: str) -> bool:
 
 ITEM_ID_PREFIX = "baolongan:"
 ALBUM_EDITIONS = {prefix: edition for edition, prefix in ALBUM_PREFIX.items()}
+VIDEO_EDITIONS = {prefix: edition for edition, prefix in VIDEO_PREFIX.items()}
 
 
 def article_id(url: str) -> int | None:
@@ -68,6 +80,23 @@ def album_edition(url: str) -> str | None:
     return ALBUM_EDITIONS[m.group(1)] if m else None
 
 
+def video_id(url: str) -> int | None:
+    """The numeric video id of a video page URL (`/video/xem-video/<slug>-<id>.html`), else None."""
+    m = VIDEO_RE.match(urlsplit(url).path)
+    return int(m.group(2)) if m else None
+
+
+def video_edition(url: str) -> str | None:
+    """The edition a video URL's path names (`xem-video` = vi), else None."""
+    m = VIDEO_RE.match(urlsplit(url).path)
+    return VIDEO_EDITIONS[m.group(1)] if m else None
+
+
+def video_item_id(edition: str, vid: int) -> str:
+    """The record id of video `vid` of `edition`: `baolongan:video:<edition>:<vid>`."""
+    return f"{ITEM_ID_PREFIX}video:{edition}:{vid}"
+
+
 def article_item_id(aid: int) -> str:
     """The record id of article `aid`: `baolongan:<aid>`."""
     return f"{ITEM_ID_PREFIX}{aid}"
@@ -79,9 +108,12 @@ def album_item_id(edition: str, alb: int) -> str:
 
 
 def item_id(url: str | None) -> str | None:
-    """The record id an article or album URL stands for (docs/contract.md), else None."""
+    """The record id an article, album or video URL stands for (docs/contract.md), else None."""
     if not url:
         return None
+    m = VIDEO_RE.match(urlsplit(url).path)
+    if m is not None:  # the video path decides, whatever its slug looks like
+        return video_item_id(VIDEO_EDITIONS[m.group(1)], int(m.group(2)))
     aid = article_id(url)
     if aid is not None:
         return article_item_id(aid)
@@ -93,7 +125,7 @@ def item_id(url: str | None) -> str | None:
 
 
 def is_item_url(url: str) -> bool:
-    """An article or album URL (any host, any slug)."""
+    """An article, album or video URL (any host, any slug)."""
     return item_id(url) is not None
 
 
@@ -274,7 +306,7 @@ class Editions:
         edition = self.fetch_edition(url)
         if edition is None:
             return url
-        if parts.path.startswith("/image/"):
+        if parts.path.startswith("/image/") or MEDIA_PATH_RE.match(parts.path):
             return urlunsplit(
                 ("https", "www.baolongan.vn", parts.path, parts.query, parts.fragment)
             )
@@ -295,6 +327,9 @@ class Editions:
 
     def canonical_album_url(self, edition: str, slug: str, alb: int) -> str:
         return f"{PRODUCTION[edition]}/{ALBUM_PREFIX[edition]}-albumphoto/{slug}.{alb}.html"
+
+    def canonical_video_url(self, edition: str, slug: str, vid: int) -> str:
+        return f"{PRODUCTION[edition]}/video/{VIDEO_PREFIX[edition]}-video/{slug}-{vid}.html"
 
 
 def dedup_key(url: str) -> str:

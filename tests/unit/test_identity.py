@@ -31,6 +31,7 @@ PORTAL = editions.Editions(VI, EN)
 A123 = "baolongan:123"
 ALBUM_VI_77 = "baolongan:album:vi:77"
 ALBUM_EN_77 = "baolongan:album:en:77"
+VIDEO_VI_2982 = "baolongan:video:vi:2982"
 
 # (URL as found in a link or a urls file, the item it names or None)
 TABLE = [
@@ -60,6 +61,14 @@ TABLE = [
     (f"{VI}/view-albumphoto/boat-race.77.html?pid=3", ALBUM_EN_77),
     (f"{EN}/xem-albumphoto/le-hoi.77.html", ALBUM_VI_77),
     (f"{EN}/view-albumphoto/boat-race.77.html", ALBUM_EN_77),
+    # videos: only the vi form is known (docs/site.md); its path names the edition, not the host
+    ("https://baolongan.vn/video/xem-video/dong-nguoi-un-un-ve-que-2982.html", VIDEO_VI_2982),
+    ("http://www.baolongan.vn/video/xem-video/dong-nguoi-un-un-ve-que-2982.html", VIDEO_VI_2982),
+    ("https://baolongan.vn/video/xem-video/2982.html", VIDEO_VI_2982),
+    ("https://baolongan.vn/video/xem-video/le-hoi-a12-2982.html?autoplay=1", VIDEO_VI_2982),
+    ("https://news.baolongan.vn/video/xem-video/dong-nguoi-2982.html", VIDEO_VI_2982),
+    (f"{VI}/video/xem-video/dong-nguoi-2982.html", VIDEO_VI_2982),
+    (f"{EN}/video/xem-video/dong-nguoi-2982.html", VIDEO_VI_2982),
     # not items: paths are case-sensitive, a trailing slash is another path, listings and images
     ("https://baolongan.vn/mot-bai-a123.html/", None),
     ("https://baolongan.vn/xem-albumphoto/le-hoi.77.html/", None),
@@ -68,6 +77,11 @@ TABLE = [
     ("https://baolongan.vn/thoi-su/", None),
     ("https://baolongan.vn/", None),
     ("https://baolongan.vn/xem-video/clip.5.html", None),
+    ("https://baolongan.vn/video/", None),
+    ("https://baolongan.vn/video/xem-video/clip.html", None),
+    ("https://baolongan.vn/video/view-video/clip-5.html", None),  # the en form is unknown
+    ("https://baolongan.vn/VIDEO/xem-video/clip-5.html", None),
+    ("https://www.baolongan.vn/media/video/2024/3.mp4", None),
     (f"{VI}/kinh-te/?p=2", None),
 ]
 IDS = [u for u, _ in TABLE]
@@ -166,3 +180,4 @@ def test_every_caller_names_the_same_item(url, expected, spider, replay):
 def test_ids_are_built_in_one_place():
     assert editions.article_item_id(123) == A123
     assert editions.album_item_id("en", 77) == ALBUM_EN_77
+    assert editions.video_item_id("vi", 2982) == VIDEO_VI_2982
