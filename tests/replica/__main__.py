@@ -82,6 +82,13 @@ def parser() -> argparse.ArgumentParser:
         "small replica has the dense id sequence of docs/site.md (e.g. 2 x --articles)",
     )  # fmt: skip
     ap.add_argument(
+        "--videos", type=int, default=0, metavar="N",
+        help="serve N video pages on the vi host (/video/xem-video/<slug>-<id>.html), listed by a "
+        "Video section of the vi menu, each with a poster, an MP4 media file under /media/ and on "
+        "some an embedded youtube.com player; one media file is 1.5 MB (tests/replica/video.py). "
+        "The truth file lists them as type video. Default 0",
+    )  # fmt: skip
+    ap.add_argument(
         "--no-irregular", action="store_true",
         help="turn off 5xx, slow, NFD, charset and chunked irregularities (gzip stays)",
     )  # fmt: skip
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             chrome_seed=args.chrome_seed,
             unlisted=args.unlisted,
             id_span=args.id_span,
+            videos=args.videos,
         )
     except ValueError as exc:
         print(f"replica: {exc}", file=sys.stderr)
@@ -134,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         ready["chrome_seed"] = args.chrome_seed
     if args.unlisted:
         ready["unlisted"] = args.unlisted
+    if args.videos:
+        ready["videos"] = args.videos
     print(json.dumps(ready), flush=True)
     while not done.wait(0.5):
         pass

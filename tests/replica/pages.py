@@ -13,7 +13,7 @@ import re
 import struct
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +22,7 @@ from .chrome import TEMPLATES, BoxItem, Chrome, Ctx, Pagination
 from .generated import GeneratedChrome
 from .model import PROD, SITE_NAME, Article, Section, Site
 from .render import esc, served_body
+from .video import VIDEO_SECTION, Video, Videos, media_bytes, video_head, video_main
 
 ARTICLE_RE = re.compile(r"^/([^/]*?)-?a(\d+)\.html?$")
 ALBUM_RE = re.compile(r"^/(xem|view)-albumphoto/([^/]*)\.(\d+)\.html?$")
@@ -133,10 +134,18 @@ class Replica:
         chrome_seed: int | None = None,
         unlisted: int = 0,
         id_span: int | None = None,
+        videos: int = 0,
     ) -> None:
         self.site = Site(
             articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed, unlisted, id_span
         )
+        # --videos N: N vi video pages and a Video section in the vi menu, before the albums
+        # (tests/replica/video.py); drawn from their own random streams, so nothing else changes.
+        self.videos = Videos(seed, videos, self.site.midnight) if videos else None
+        if self.videos is not None:
+            vi = self.site.cfg.sections["vi"]
+            sections = {**self.site.cfg.sections, "vi": (*vi[:-1], VIDEO_SECTION, vi[-1])}
+            self.site.cfg = replace(self.site.cfg, sections=sections)
         self.cfg = self.site.cfg
         self._generated: dict[str, GeneratedChrome] = {}
         self.irregular = irregular
@@ -313,7 +322,23 @@ class Replica:
             "entries": entries,
             "changes": site.changes(),
             **self._unlisted_manifest(),
+            **self._video_manifest(),
         }
+
+    def _video_manifest(self) -> dict:
+        """--videos keys (absent without it)."""
+        if self.videos is None:
+            return {}
+        return {
+            "videos": {
+                "forms": list(self.videos.forms),
+                "pages": [
+                    {"path": v.path, "form": v.form, "media_path": v.media_path,
+                     "media_bytes": v.media_size, "embed": v.embed, "og_video": v.og_video}
+                    for v in self.videos.items
+                ],
+            }
+        }  # fmt: skip
 
     def _unlisted_manifest(self) -> dict:
         """--unlisted / --id-span keys (absent without them: the manifest stays as it was)."""
@@ -432,11 +457,50 @@ class Replica:
             "page-album",
         )
 
+    def _listing_items(self, host: str, section: Section) -> list[int]:
+        if section == VIDEO_SECTION and self.videos is not None:
+            return self.videos.newest_first()
+        return self.site.listing_positions(host, section.slug)
+
+    def render_video(self, ctx: Ctx, v: Video, rnd: random.Random) -> str:
+        t = v.title if "title" not in self.breaks else None
+        return self._page(
+            ctx,
+            f"{t} - {SITE_NAME[ctx.host]}" if t else SITE_NAME[ctx.host],
+            video_main(v, self.breaks),
+            rnd,
+            video_head(v, self.breaks),
+            "page-video",
+        )
+
+    def _route_video(self, ctx: Ctx, path: str, rnd: random.Random) -> Page:
+        """A video page (vi host only: the English edition shows no videos)."""
+        video, slug_ok = self.videos.find(path) if ctx.host == "vi" else (None, False)
+        if video is None:
+            return self.not_found(ctx, rnd)
+        if not slug_ok:
+            if self.cfg.slugless == "resolve":
+                return Page(301, "", headers={"Location": video.path})
+            return self.not_found(ctx, rnd)
+        etag = 'W/"' + hashlib.sha1(repr(video).encode()).hexdigest()[:20] + '"'
+        return Page(200, self.render_video(ctx, video, rnd), etag=etag, last_modified=video.dt)
+
+    def _route_media(self, ctx: Ctx, path: str, rnd: random.Random) -> Page:
+        """A video's media file (`/media/video/YYYY/<id>.mp4`), served by both hosts like images."""
+        stem = path.rsplit("/", 1)[-1].removesuffix(".mp4")
+        video = self.videos.by_id.get(int(stem)) if stem.isdigit() and self.videos else None
+        if video is None or path != video.media_path:
+            return self.not_found(ctx, rnd)
+        return Page(200, media_bytes(video), "video/mp4")
+
     def _entries(self, ctx: Ctx, section: Section | None, positions: list[int]) -> list[str]:
         ch = self.chrome(ctx.host)
         items = []
         for p in positions:
-            if section is not None and section.albums:
+            if section == VIDEO_SECTION and self.videos is not None:
+                v = self.videos.items[p]
+                items.append((ctx.href(v.path), v.title, v.description, v.poster_url))
+            elif section is not None and section.albums:
                 alb = self.site.album(ctx.host, p)
                 items.append((ctx.href(alb.path), alb.title, alb.description, alb.thumb))
             else:
@@ -446,7 +510,7 @@ class Replica:
 
     def render_listing(self, ctx: Ctx, section: Section, page: int, rnd: random.Random) -> str:
         ch = self.chrome(ctx.host)
-        items = self.site.listing_positions(ctx.host, section.slug)
+        items = self._listing_items(ctx.host, section)
         size = self.cfg.page_size
         last = max(1, -(-len(items) // size))
         page = min(max(page, 1), last)  # past the last page: the last page again
@@ -540,6 +604,10 @@ class Replica:
             if img:
                 return Page(200, img[0], img[1])
             return self.not_found(ctx, rnd)
+        if self.videos is not None and path.startswith("/video/xem-video/"):
+            return self._route_video(ctx, path, rnd)
+        if self.videos is not None and path.startswith("/media/"):
+            return self._route_media(ctx, path, rnd)
         m = ARTICLE_RE.match(path)
         if m:
             slug, aid = m.group(1), int(m.group(2))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from .model import PROD, Article, Link
 from .render import body_html, body_text, links, visible_blocks
+from .video import video_record
 
 if TYPE_CHECKING:
     from .pages import Replica
@@ -158,6 +159,9 @@ def truth_records(rep: Replica) -> Iterator[dict]:
     for ed in ("vi", "en"):
         for i in range(site.n_albums[ed]):
             yield album_record(rep, ed, i)
+    if rep.videos is not None:
+        for v in rep.videos.items:
+            yield {**video_record(v, rep.breaks), "_chrome": {"vi": rep.cfg.chrome["vi"]}}
 
 
 def write_truth(rep: Replica, path: str | Path) -> int:
