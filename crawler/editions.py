@@ -329,7 +329,8 @@ class Editions:
         return f"{PRODUCTION[edition]}/{ALBUM_PREFIX[edition]}-albumphoto/{slug}.{alb}.html"
 
     def canonical_video_url(self, edition: str, slug: str, vid: int) -> str:
-        return f"{PRODUCTION[edition]}/video/{VIDEO_PREFIX[edition]}-video/{slug}-{vid}.html"
+        name = f"{slug}-{vid}" if slug else str(vid)
+        return f"{PRODUCTION[edition]}/video/{VIDEO_PREFIX[edition]}-video/{name}.html"
 
 
 def dedup_key(url: str) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.editions import Editions, album_id, article_id, article_item_id, item_id
+from crawler.editions import Editions, album_id, article_id, article_item_id, item_id, video_id
 from crawler.normalize.bylines import parse_byline
 from crawler.normalize.captions import split_caption
 from crawler.normalize.dates import parse_published
@@ -27,6 +27,7 @@ from crawler.normalize.text import (
     has_replacement,
 )
 from crawler.pages import Extraction, parse_album, parse_article
+from crawler.pages.video import parse_video
 
 __all__ = ["RECORD_FIELDS", "ExtractedPage", "build_record", "extract_page", "page_kind"]
 
@@ -36,6 +37,7 @@ RECORD_FIELDS = (
     "id",
     "article_id",
     "album_id",
+    "video_id",
     "language",
     "canonical_url",
     "kicker",
@@ -55,12 +57,18 @@ RECORD_FIELDS = (
     "translation_of",
     "source_url",
     "translations",
+    "media",
 )
 
 
 def page_kind(url: str) -> str:
-    """`album` for photo-album URLs, else `article`."""
+    """`album` for photo-album URLs, `video` for video pages, else `article`."""
+    if video_id(url) is not None:
+        return "video"
     return "album" if album_id(url) is not None else "article"
+
+
+_PARSERS = {"article": parse_article, "album": parse_album, "video": parse_video}
 
 
 def build_record(
@@ -103,7 +111,7 @@ def extract_page(
     block signatures to learn from (crawler/pages/template.py)."""
     text, issues = decode_html(body, header_encoding)
     kind = page_kind(url)
-    parse = parse_album if kind == "album" else parse_article
+    parse = _PARSERS[kind]
     ex = parse(text, url, editions, chrome, learn)
     record = _normalize(ex, kind, url)
     issues = [*issues, *ex.issues, *_normalizer_issues(record)]
@@ -131,6 +139,7 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
         "id": item_id(url),
         "article_id": f.get("article_id"),
         "album_id": f.get("album_id"),
+        "video_id": f.get("video_id"),
         "language": detect_language(_language_sample(title, lead, body_text)),
         "canonical_url": f.get("canonical_url"),
         "kicker": clean_text(f.get("kicker")),
@@ -150,6 +159,7 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
         "translation_of": _translation_of(f),
         "source_url": clean_raw(f.get("source_url")),
         "translations": [],  # filled in the latest view (crawler/pairs.py)
+        "media": list(f.get("media") or []),  # video pages: playable files and embedded players
     }
     record["_date_reason"] = published.reason if published_raw else None
     return record

@@ -1,7 +1,7 @@
 """The output contract: one dataclass per record type, one line of documentation per field.
 
 Streams and their rows:
-    articles    `ArticleRecord` (articles and photo albums, told apart by `type`)
+    articles    `ArticleRecord` (articles, photo albums and videos, told apart by `type`)
     tombstones  `Tombstone` (an id that is gone from the site)
     rejected    `Rejected` (a record that failed its schema, with the failing paths)
     latest      no class of its own: one row per id, an `ArticleRecord` or, when the id is gone, its
@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 # Bump on any change to a field's name, type, nullability or format: major for removals and type
 # changes, minor for additions (tests/test_schema.py enforces this against tests/schema_snapshot.json).
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 # The normalized content that `content_hash` covers; nothing here varies with the visit.
 HASHED_FIELDS = (
@@ -38,6 +38,9 @@ HASHED_FIELDS = (
     "published_at",
 )
 HASHED_IMAGE_FIELDS = ("url", "caption", "credit")
+# Covered only when a record has media (videos), so articles and albums keep the hashes that
+# schema 1.1.0 gave them and a new version of the code does not re-version the whole archive.
+HASHED_MEDIA_FIELDS = ("url", "type")
 
 
 def _f(doc: str, **kwargs: Any) -> Any:
@@ -94,15 +97,27 @@ class Image(_Record):
 
 
 @dataclass(kw_only=True)
+class Media(_Record):
+    """A playable media file of a video page, or a player embedded from another host."""
+
+    url: str = _f(
+        "Absolute URL as found; portal files in production form (`https://www.baolongan.vn/media/…`)."
+    )
+    type: str = _f(
+        "MIME type as declared on the page or named by the file extension (`video/mp4`); `embed` for a player page on another host (never fetched)."
+    )
+
+
+@dataclass(kw_only=True)
 class ArticleRecord(_Record):
-    """One version of an article or photo album (stream `articles`)."""
+    """One version of an article, photo album or video (stream `articles`)."""
 
     schema_version: str = _f(
         "Version of the record contract this record follows.", default=SCHEMA_VERSION
     )
-    type: Literal["article", "album"] = _f("`article` or `album`.")
+    type: Literal["article", "album", "video"] = _f("`article`, `album` or `video`.")
     id: str = _f(
-        "Stable identity: `baolongan:<article_id>` or `baolongan:album:<edition>:<album_id>`."
+        "Stable identity: `baolongan:<article_id>`, `baolongan:album:<edition>:<album_id>` or `baolongan:video:<edition>:<video_id>`."
     )
     article_id: int | None = _f(
         "Number after `-a` in the article URL (shared by both editions); null for albums.",
@@ -110,6 +125,10 @@ class ArticleRecord(_Record):
     )
     album_id: int | None = _f(
         "Number in the photo-album URL (`<slug>.<album_id>.html`); null for articles.", default=None
+    )
+    video_id: int | None = _f(
+        "Number in the video URL (`/video/xem-video/<slug>-<video_id>.html`); null for articles and albums.",
+        default=None,
     )
     run_id: str = _f("Crawl run that wrote this record (UTC timestamp plus a short random suffix).")
     version: int = _f("1 for the first record of an id, +1 each time its content_hash changes.")
@@ -191,6 +210,10 @@ class ArticleRecord(_Record):
         "Ids whose translation_of names this item, sorted; filled in the latest view only (empty in run records).",
         default_factory=list,
     )
+    media: list[Media] = _f(
+        "Videos: the playable media files and embedded players as found, in page order; empty for articles and albums.",
+        default_factory=list,
+    )
     content_hash: str = _f(
         "sha256 (hex) of the normalized content, see `content_hash()`; a change bumps version."
     )
@@ -219,7 +242,9 @@ class Tombstone(_Record):
     schema_version: str = _f(
         "Version of the record contract this record follows.", default=SCHEMA_VERSION
     )
-    type: Literal["article", "album"] = _f("`article` or `album`, as the id says.")
+    type: Literal["article", "album", "video"] = _f(
+        "`article`, `album` or `video`, as the id says."
+    )
     id: str = _f("Identity of the gone item, as in its article records.")
     url: str = _f("The URL that answered gone, as fetched.")
     status: Literal["gone"] = _f("Always `gone`.", default="gone")
@@ -266,7 +291,7 @@ class Rejected(_Record):
 
 
 NESTED_CLASSES: dict[str, dict[str, type[_Record]]] = {
-    "ArticleRecord": {"sections": Section, "images": Image},
+    "ArticleRecord": {"sections": Section, "images": Image, "media": Media},
     "Rejected": {"errors": SchemaError},
 }
 
@@ -301,13 +326,16 @@ def content_hash_input(record: Mapping[str, Any] | ArticleRecord) -> dict[str, A
     ]
     data["authors"] = list(data["authors"] or [])
     data["translators"] = list(data["translators"] or [])
+    media = _get(record, "media")
+    if media:
+        data["media"] = [{name: _get(m, name) for name in HASHED_MEDIA_FIELDS} for m in media]
     return data
 
 
 def content_hash(record: Mapping[str, Any] | ArticleRecord) -> str:
     """sha256 hex over the canonical JSON of `content_hash_input(record)` (sorted keys, UTF-8, compact):
     title, kicker, lead, body_text, each image's url+caption+credit (in order), authors, translators,
-    published_at. Nothing that varies with the visit (sections, urls, times, chrome) is covered."""
+    published_at, and each media file's url+type when there are any. Nothing that varies with the visit (sections, urls, times, chrome) is covered."""
     canonical = json.dumps(
         content_hash_input(record), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
