@@ -89,6 +89,12 @@ def parser() -> argparse.ArgumentParser:
         "The truth file lists them as type video. Default 0",
     )  # fmt: skip
     ap.add_argument(
+        "--sitemap", action="store_true",
+        help="robots.txt names a sitemap index (/sitemap.xml: one sitemap per month listing every "
+        "live article of the edition, hidden ones included) and the home page an RSS feed "
+        "(/rss/home.rss, the 20 newest); tests/replica/feeds.py. Default: neither exists",
+    )  # fmt: skip
+    ap.add_argument(
         "--no-irregular", action="store_true",
         help="turn off 5xx, slow, NFD, charset and chunked irregularities (gzip stays)",
     )  # fmt: skip
@@ -111,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             unlisted=args.unlisted,
             id_span=args.id_span,
             videos=args.videos,
+            sitemap=args.sitemap,
         )
     except ValueError as exc:
         print(f"replica: {exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import text as T
 from .chrome import TEMPLATES, BoxItem, Chrome, Ctx, Pagination
+from .feeds import FEED_LINK, Feeds
 from .generated import GeneratedChrome
 from .model import PROD, SITE_NAME, Article, Section, Site
 from .render import esc, served_body
@@ -135,6 +136,7 @@ class Replica:
         unlisted: int = 0,
         id_span: int | None = None,
         videos: int = 0,
+        sitemap: bool = False,
     ) -> None:
         self.site = Site(
             articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed, unlisted, id_span
@@ -147,6 +149,8 @@ class Replica:
             sections = {**self.site.cfg.sections, "vi": (*vi[:-1], VIDEO_SECTION, vi[-1])}
             self.site.cfg = replace(self.site.cfg, sections=sections)
         self.cfg = self.site.cfg
+        # --sitemap: robots.txt names a sitemap index, the home page an RSS feed (feeds.py).
+        self.feeds = Feeds(self.site) if sitemap else None
         self._generated: dict[str, GeneratedChrome] = {}
         self.irregular = irregular
         self.crawl_delay = crawl_delay
@@ -558,7 +562,8 @@ class Replica:
         albs = self.cfg.album_section[ctx.host]
         alb_entries = self._entries(ctx, albs, self.site.listing_positions(ctx.host, albs.slug)[:3])
         main = ch.home_main(ctx, latest, albs, alb_entries)
-        return self._page(ctx, SITE_NAME[ctx.host], main, rnd, cls="page-home")
+        extra = FEED_LINK if self.feeds is not None else ""
+        return self._page(ctx, SITE_NAME[ctx.host], main, rnd, extra, cls="page-home")
 
     def render_simple(self, ctx: Ctx, heading: str, content: str, rnd: random.Random) -> str:
         main = self.chrome(ctx.host).simple_main(ctx, heading, content)
@@ -566,10 +571,11 @@ class Replica:
 
     # -- routing -----------------------------------------------------------------------------------------
 
-    def robots(self) -> str:
+    def robots(self, host: str = "vi") -> str:
         d = self.crawl_delay
         d_s = str(int(d)) if float(d).is_integer() else str(d)
-        return f"User-agent: *\nCrawl-delay: {d_s}\nDisallow: /tim-kiem/\n"
+        sitemap = self.feeds.robots_lines(host) if self.feeds is not None else ""
+        return f"User-agent: *\nCrawl-delay: {d_s}\nDisallow: /tim-kiem/\n{sitemap}"
 
     def route(
         self, host: str, path_qs: str, rnd: random.Random | None = None, charset: str = "utf-8"
@@ -583,7 +589,9 @@ class Replica:
         if path == "/":
             return Page(200, self.render_home(ctx, rnd))
         if path == "/robots.txt":
-            return Page(200, self.robots(), "text/plain")
+            return Page(200, self.robots(host), "text/plain")
+        if self.feeds is not None and (feed := self.feeds.page(host, path)) is not None:
+            return Page(200, feed[0], feed[1])
         # Old images live under /news/<year>/...; /news/<section>/ may be an English section.
         if (
             path.startswith("/image/")
