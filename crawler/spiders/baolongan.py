@@ -22,22 +22,18 @@ Spider arguments
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping
-from datetime import timedelta, timezone
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from crawler import crashpoints, gaps, requested
+from crawler import crashpoints, gaps
 from crawler import editions as urls
-from crawler import urls_file as urls_file_lines
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
 from crawler.guards.common import Guards
@@ -46,54 +42,30 @@ from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
 from crawler.pages.requisites import page_requisites
 from crawler.preview import preview_record
-from crawler.probes import ProbeFeeder
 from crawler.run import get_run, opens_run, run_closing, utcnow_iso
+from crawler.spiders.arguments import SpiderArguments, check_ids_span, check_urls_file, parse_ids
+from crawler.spiders.common import (
+    ARTICLE_PRIORITY,
+    LISTING_PRIORITY,
+    REQUISITE_PRIORITY,
+    header,
+    header_charset,
+    utc_seconds,
+)
+from crawler.spiders.listed import ListedUrls
+from crawler.spiders.probing import IdProbes
+from crawler.spiders.recheck import Rechecks
 from crawler.warc.replay import replay_index
 
 logger = logging.getLogger(__name__)
 
-VN_TZ = timezone(timedelta(hours=7))  # Vietnam has kept UTC+07:00 without DST since 1975
 PAGE_NUMBER_RE = re.compile(r"(?<![a-z0-9])(\d{1,5})(?![0-9])")
-LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
-ARTICLE_PRIORITY = 0
-REQUISITE_PRIORITY = -10  # images and CSS last: they name no section and hold no record
 
 
-# Article ids are a CMS sequence (~200,000 in 2025); anything past this cannot be one, and SQLite
-# (the state store) overflows above 2**63 - 1.
-MAX_ARTICLE_ID = 999_999_999
-
-
-def _parse_ids(value: str) -> tuple[int, int]:
-    try:
-        start, end = (int(x) for x in value.split("-", 1))
-    except ValueError:
-        raise BadArgumentError(
-            "ids", value, "START-END with integers, e.g. ids=5900-6100, or gaps"
-        ) from None
-    if start < 1 or end < start:
-        raise BadArgumentError("ids", value, "START-END with 1 <= START <= END")
-    if end > MAX_ARTICLE_ID:
-        raise BadArgumentError("ids", value, f"article ids up to {MAX_ARTICLE_ID:,}")
-    return start, end
-
-
-def check_ids_span(id_range: tuple[int, int] | None, max_span: int) -> None:
-    """A range wider than IDS_MAX_SPAN is refused (each id is one request)."""
-    if id_range is not None and id_range[1] - id_range[0] + 1 > max_span:
-        value = f"{id_range[0]}-{id_range[1]}"
-        raise BadArgumentError("ids", value, f"at most {max_span:,} ids (IDS_MAX_SPAN)")
-
-
-def _check_urls_file(path: str) -> None:
-    """An undecodable urls file is refused before the run opens, naming the lines."""
-    bad = urls_file_lines.undecodable_lines(Path(path))
-    if bad:
-        where = urls_file_lines.describe(bad)
-        raise BadArgumentError("urls_file", path, f"a UTF-8 text file (not UTF-8: line {where})")
-
-
-class BaolonganSpider(Spider):
+# Callbacks by concern: id probes, refresh re-checks and urls_file requests live in mixins
+# (crawler/spiders/probing.py, recheck.py, listed.py): requests still name them as the spider's
+# own methods, which Scrapy's request_to_dict needs to keep a queued request on disk.
+class BaolonganSpider(IdProbes, Rechecks, ListedUrls, SpiderArguments, Spider):
     name = "baolongan"
     preview = False  # True outside `scrapy crawl`: records are finished, never written
 
@@ -114,9 +86,9 @@ class BaolonganSpider(Spider):
         if urls_file is not None and not Path(urls_file).is_file():
             raise BadArgumentError("urls_file", urls_file, "the path of an existing file")
         if urls_file is not None:
-            _check_urls_file(urls_file)
+            check_urls_file(urls_file)
         self.urls_file = urls_file
-        self.id_range = _parse_ids(ids) if ids and ids != "gaps" else None
+        self.id_range = parse_ids(ids) if ids and ids != "gaps" else None
         self.gaps_wanted = ids == "gaps"
         self.id_gaps: str | None = None  # ids=gaps: the run whose gaps are probed (from_crawler)
         if limit is not None and (not str(limit).isdigit() or int(limit) < 1):
@@ -138,28 +110,6 @@ class BaolonganSpider(Spider):
         self.articles_per_edition = {"vi": 0, "en": 0}
         self.listing_fingerprints: dict[str, set[tuple]] = {}
         self.listing_urls: set[str] = set()
-
-    @classmethod
-    def check_arguments(cls, arguments: Mapping[str, Any]) -> None:
-        """Unknown or conflicting arguments: BadArgumentError naming them. Also called by the
-        crawl command before anything is built: a typo (`editon=en`) would otherwise land in
-        **kwargs and silently start a full crawl of both editions."""
-        known = [
-            p.name
-            for p in inspect.signature(cls.__init__).parameters.values()
-            if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self"
-        ]
-        for name, value in arguments.items():
-            # Underscored names come from scrapyd (`_job`), not from a person.
-            if name not in known and not name.startswith("_"):
-                raise BadArgumentError(
-                    name, value, f"one of the spider's arguments: {', '.join(sorted(known))}"
-                )
-        edition = arguments.get("edition")
-        if arguments.get("urls_file") is not None and edition not in (None, "", "both"):
-            raise BadArgumentError(
-                "edition", edition, "no edition with urls_file (the listed URLs name their hosts)"
-            )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaolonganSpider:
@@ -223,234 +173,6 @@ class BaolonganSpider(Spider):
             for req in self._recheck_requests():
                 yield req
 
-    # --- re-checks (refresh) --------------------------------------------------------------------
-    def _recheck_requests(self):
-        now = self.run.now().astimezone(VN_TZ)
-        window_start = (now - timedelta(days=self.recheck_window_days)).isoformat(
-            timespec="seconds"
-        )
-        rows = self.run.state.recheck_candidates(window_start, self.recheck_budget, self.run.run_id)
-        for row in rows:
-            if row["edition"] not in self.editions_wanted:
-                continue
-            # The page the validators came from (albums keep their ?pid=), not the canonical URL.
-            target = self.portal.to_fetch(row["url"] or row["canonical_url"])
-            if not target:
-                continue
-            headers = {}
-            if row["etag"]:
-                headers["If-None-Match"] = row["etag"]
-            if row["last_modified"]:
-                headers["If-Modified-Since"] = row["last_modified"]
-            self.requested_ids.add(row["id"])
-            self.crawler.stats.inc_value("recheck/requested")
-            yield Request(
-                target,
-                headers=headers,
-                callback=self.parse_recheck,
-                errback=self._recheck_failed,
-                priority=ARTICLE_PRIORITY,
-                dont_filter=True,
-                meta={
-                    "recheck_id": row["id"],
-                    "dont_redirect": True,
-                    "handle_httpstatus_list": [301, 302, 303, 307, 308, 304, 404, 410],
-                },
-            )
-
-    def parse_recheck(self, response: Response):
-        item_id = response.meta["recheck_id"]
-        stats = self.crawler.stats
-        if response.status == 304:
-            stats.inc_value("recheck/not_modified")
-            checked = _utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
-            self.run.state.mark_checked(item_id, checked, self.run.run_id)
-            return
-        if response.status in (404, 410):
-            yield self._tombstone(response, None)
-            return
-        if 300 <= response.status < 400:
-            location = _header(response, b"Location") or ""
-            target = self.portal.to_fetch(response.urljoin(location)) if location else None
-            if target and urls.item_id(target) == item_id:
-                stats.inc_value("recheck/moved")  # a new slug: follow it, same id
-                yield response.follow(
-                    target,
-                    callback=self.parse_recheck,
-                    dont_filter=True,
-                    meta={
-                        **response.meta,
-                        "redirect_times": response.meta.get("redirect_times", 0) + 1,
-                    },
-                )
-                return
-            # Redirected to something that is not this article (home, a section): it is gone.
-            yield self._tombstone(
-                response, self.portal.to_production(target or response.urljoin(location))
-            )
-            return
-        stats.inc_value("recheck/fetched")
-        yield from self.parse_item(response)
-
-    def _recheck_failed(self, failure):
-        self.crawler.stats.inc_value("recheck/failed")
-        logger.warning("re-check failed: %s", failure.request.url)
-
-    def _tombstone(self, response: Response, redirect_to: str | None) -> dict:
-        self.crawler.stats.inc_value("recheck/gone")
-        return {
-            "_tombstone": True,
-            "id": response.meta["recheck_id"],
-            "url": response.url,
-            "http_status": response.status,
-            "redirect_to": redirect_to,
-            "detected_at": _utc_seconds(response.meta.get("warc_date")) or utcnow_iso(),
-        }
-
-    def _requests_from_file(self, path: Path):
-        # Streamed (urls_file.lines): a 20 MB file is never read or logged whole.
-        max_url = self.crawler.settings.getint("URLS_FILE_MAX_URL", urls_file_lines.DEFAULT_MAX_URL)
-        for row in urls_file_lines.lines(path):
-            n, line = row.number, row.text
-            if line is None or len(line) > max_url:
-                self.crawler.stats.inc_value("skipped/urls_file/too_long")
-                logger.warning(
-                    "%s:%d is longer than URLS_FILE_MAX_URL (%d characters): %d bytes skipped",
-                    path, n, max_url, row.length,
-                )  # fmt: skip
-                continue
-            if not line or line.startswith("#"):
-                continue
-            target = self.portal.to_fetch(line)
-            if target is None or not urls.is_item_url(target):
-                self.crawler.stats.inc_value("skipped/urls_file/not_an_article")
-                logger.warning("%s:%d is not a portal article or album URL: %.200s", path, n, line)
-                continue
-            req = self._item_request(target, force=True)
-            if req:
-                # Asked for: a failure is a miss with its reason (crawler.requested).
-                yield req.replace(errback=self._asked_failed)
-
-    def _asked_failed(self, failure) -> None:
-        item_id = urls.item_id(failure.request.url)
-        reason = requested.failure_reason(failure.value)
-        self.run.state.record_miss(self.run.run_id, item_id, reason)
-        self.crawler.stats.inc_value(f"requested/failed/{reason.partition(':')[0]}")
-        logger.warning("not archived: %s (%s)", failure.request.url, reason)
-
-    # --- id probes (backfill) -------------------------------------------------------------------
-    PROBE_SLUG = "x"  # any slug: the probe asks whether the server resolves an id by itself
-
-    def _probe_requests(self):
-        # First learn whether the server resolves an id with a wrong slug, using an id we know.
-        yield Request(
-            self.portal.base("vi") + "/",
-            callback=self._probe_check_known,
-            priority=LISTING_PRIORITY,
-            dont_filter=True,
-        )
-
-    def _probe_url(self, article_id: int) -> str:
-        return f"{self.portal.base('vi')}/{self.PROBE_SLUG}-a{article_id}.html"
-
-    def _probe_check_known(self, response: Response):
-        listing = parse_listing(self._decode(response), response.url, self.portal)
-        known = next(
-            (
-                urls.article_id(u)
-                for u in listing.entries + listing.other_links
-                if urls.article_id(u)
-            ),
-            None,
-        )
-        if known is None:
-            raise CloseSpider("ids_unsupported: no article link on the home page to test with")
-        yield Request(
-            self._probe_url(known),
-            callback=self._probe_verdict,
-            errback=self._probe_verdict_failed,
-            meta={"known_id": known, "handle_httpstatus_list": [404, 410]},
-            dont_filter=True,
-            priority=LISTING_PRIORITY,
-        )
-
-    def _probe_verdict_failed(self, failure):
-        raise CloseSpider("ids_unsupported: the probe of a known id failed")
-
-    def _probe_verdict(self, response: Response):
-        known = response.meta["known_id"]
-        if response.status != 200 or urls.article_id(response.url) != known:
-            self.crawler.stats.set_value("ids/slugless", False)
-            logger.error(
-                "ids=%d-%d cannot work on this server: %s answered %d instead of article %d "
-                "(it does not resolve an article id without its slug). Use urls_file instead.",
-                *self.id_range,
-                self._probe_url(known),
-                response.status,
-                known,
-            )
-            raise CloseSpider("ids_unsupported")
-        self.crawler.stats.set_value("ids/slugless", True)
-        start, end = self.id_range
-        done = self.run.state.count_probed(start, end)
-        total = end - start + 1
-        self.crawler.stats.set_value("ids/already_probed", done)
-        logger.info("ids %d-%d: %d of %d already probed, resuming", start, end, done, total)
-        # Handed out lazily (crawler/probes.py): memory stays flat over a million ids.
-        self.probe_feeder = (
-            gaps.GapFeeder(self.run.state, self.id_gaps)
-            if self.id_gaps
-            else ProbeFeeder(self.run.state, start, end)
-        )
-        yield from self._more_probes()
-
-    def _more_probes(self):
-        for aid in self.probe_feeder.refill():
-            yield Request(
-                self._probe_url(aid),
-                callback=self._probe_result,
-                errback=self._probe_error,
-                meta={"probe_id": aid, "handle_httpstatus_list": [404, 410]},
-                priority=ARTICLE_PRIORITY,
-                dont_filter=True,  # each id is handed out once; no fingerprint kept per probe
-            )
-
-    def _probe_result(self, response: Response):
-        aid = response.meta["probe_id"]
-        self.probe_feeder.answered()
-        yield from self._more_probes()
-        self.run.state.record_probe(aid, response.status, utcnow_iso())
-        stats = self.crawler.stats
-        stats.inc_value("ids/probed")
-        if response.status != 200 or urls.article_id(response.url) is None:
-            stats.inc_value("ids/missing")
-            if response.status == 200:  # redirected to a page that is no article
-                reason = f"redirected: to {response.url}"
-                self.run.state.record_miss(self.run.run_id, urls.article_item_id(aid), reason)
-        else:
-            stats.inc_value("ids/found")
-            yield from self.parse_item(response)
-        probed = stats.get_value("ids/probed", 0)
-        if probed % 100 == 0:
-            start, end = self.id_range
-            logger.info(
-                "ids %d-%d: probed %d this run (%d found, %d missing)",
-                start,
-                end,
-                probed,
-                stats.get_value("ids/found", 0),
-                stats.get_value("ids/missing", 0),
-            )
-
-    def _probe_error(self, failure):
-        aid = failure.request.meta["probe_id"]
-        self.probe_feeder.answered()
-        self.run.state.record_probe(aid, 0, utcnow_iso())
-        reason = requested.failure_reason(failure.value)
-        self.run.state.record_miss(self.run.run_id, urls.article_item_id(aid), reason)
-        self.crawler.stats.inc_value("ids/error")
-        return list(self._more_probes())
-
     # --- listings -------------------------------------------------------------------------------
     def _listing_request(
         self, url: str, section: tuple[str, str] | None, callback
@@ -482,7 +204,7 @@ class BaolonganSpider(Spider):
         )
 
     def _decode(self, response: Response) -> str:
-        text, _issues = decode_html(response.body, _header_charset(response))
+        text, _issues = decode_html(response.body, header_charset(response))
         return text
 
     # --- page requisites ------------------------------------------------------------------------
@@ -649,7 +371,7 @@ class BaolonganSpider(Spider):
         edition = self.portal.edition_of(response.url) or "vi"
         page = extract_page(
             response.body,
-            _header_charset(response),
+            header_charset(response),
             response.url,
             self.portal,
             chrome=self.templates.chrome(edition),
@@ -664,7 +386,7 @@ class BaolonganSpider(Spider):
                 yield req
         # The capture time of the archived response, so records re-extracted from the WARC files
         # carry the same fetched_at as the live run's.
-        record["fetched_at"] = _utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
+        record["fetched_at"] = utc_seconds(response.meta.get("warc_date")) or utcnow_iso()
         record["quality_issues"] = sorted(set(record.get("quality_issues") or []) | set(issues))
         record.setdefault("warc_filename", response.meta.get("warc_filename"))
         record.setdefault("warc_record_id", response.meta.get("warc_record_id"))
@@ -673,17 +395,12 @@ class BaolonganSpider(Spider):
             "url": response.url,
             "edition": edition,
             "strategies": strategies,
-            "etag": _header(response, b"ETag"),
-            "last_modified": _header(response, b"Last-Modified"),
+            "etag": header(response, b"ETag"),
+            "last_modified": header(response, b"Last-Modified"),
         }
         if self.preview:  # `scrapy parse`: the record as the pipelines would finish it
             record = preview_record(self.crawler, record)
         yield record
-
-
-def _utc_seconds(warc_date: str | None) -> str | None:
-    """`2025-06-30T12:00:00.123456Z` -> `2025-06-30T12:00:00Z` (record times are whole seconds)."""
-    return warc_date[:19] + "Z" if warc_date else None
 
 
 def _page_number(url: str) -> int:
@@ -697,17 +414,3 @@ def next_page(current: str, pagination: list[str]) -> str | None:
     here = _page_number(current)
     later = sorted((_page_number(u), u) for u in pagination if _page_number(u) > here)
     return later[0][1] if later else None
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _header_charset(response: Response) -> str | None:
-    ctype = _header(response, b"Content-Type") or ""
-    for part in ctype.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip().strip('"')
-    return None

@@ -1,0 +1,29 @@
+"""What the spider's callbacks share: request priorities and reading a response's headers and
+archive date."""
+
+from __future__ import annotations
+
+from scrapy.http import Response
+
+LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
+ARTICLE_PRIORITY = 0
+REQUISITE_PRIORITY = -10  # images and CSS last: they name no section and hold no record
+
+
+def utc_seconds(warc_date: str | None) -> str | None:
+    """`2025-06-30T12:00:00.123456Z` -> `2025-06-30T12:00:00Z` (record times are whole seconds)."""
+    return warc_date[:19] + "Z" if warc_date else None
+
+
+def header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def header_charset(response: Response) -> str | None:
+    ctype = header(response, b"Content-Type") or ""
+    for part in ctype.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip().strip('"')
+    return None
