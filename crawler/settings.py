@@ -35,6 +35,8 @@ OPEN_RUN = False
 CRAWL_PROFILE = os.environ.get("BAOLONGAN_CRAWL_PROFILE", "polite")
 ADDONS = {
     "crawler.profile.ProfileAddon": 0,
+    # The frontier on disk (FRONTIER_* below); stands aside in Redis mode.
+    "crawler.frontier.FrontierAddon": 5,
     # Redis mode (REDIS_URL below): runs after the profile, whose DOWNLOAD_DELAY it reads.
     "crawler.distributed.DistributedAddon": 10,
 }
@@ -165,6 +167,15 @@ WARC_FSYNC_EACH_RECORD = True
 # Listings before articles: a record is written only once every listing that can name its
 # sections has been seen, so listings must not wait behind thousands of articles.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+# The frontier (crawler/frontier): pending requests and the duplicate filter in
+# OUTPUT_DIR/state/frontier.sqlite3 instead of memory (Scrapy's cost ~750 bytes per pending URL),
+# handed back whole after a SIGKILL (Scrapy's JOBDIR loses requests in flight, docs/pitfalls.md).
+# It orders requests like SCHEDULER_PRIORITY_QUEUE above, which applies only when it is off.
+FRONTIER_ENABLED = True
+# Changes are committed in batches: at most this many, and at least every this many seconds. A
+# SIGKILL loses the last batch whole, and the requests it finished are fetched again.
+FRONTIER_COMMIT_EVERY = 500
+FRONTIER_COMMIT_INTERVAL = 1.0
 
 # Write records/latest.jsonl (the site as of the newest run; replaced atomically) and its hard link
 # records/latest/<run_id>.jsonl when a run closes. It copies every live item's newest line, so on a
