@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler import gap_report, pairs, requested
+from crawler import gap_report, media, pairs, requested
 from crawler.guards.common import PAGES_DOWN, site_down
 from crawler.guards.requisites import summary as requisite_cap_summary
 from crawler.observe import chart, coverage, gates, history
@@ -81,6 +81,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "error_share": round(errors / responses, 4) if responses else (1.0 if errors else 0.0),
         "ids": _group(stats, "ids/"),
         "requisites_capped": requisite_cap_summary(stats),
+        "media_left_out": media.summary(stats),
         "template": stats.get("template/summary") or {},
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from crawler import gap_report, learning, pairs, requested
+from crawler import gap_report, learning, media, pairs, requested
 from crawler.guards.requisites import markdown_lines as requisite_cap_lines
 from crawler.observe import coverage
 
@@ -159,6 +159,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     lines += requested.markdown_lines(report.get("requested"))
     lines += requisite_cap_lines(report.get("requisites_capped"))
+    lines += media.markdown_lines(report.get("media_left_out"))
     lines += pairs.markdown_lines(report.get("translation_pairs"))
     lines += gap_report.markdown_lines(report.get("id_gaps"))
     lines += learning.markdown_lines(report.get("template"))

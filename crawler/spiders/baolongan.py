@@ -55,6 +55,7 @@ from crawler.spiders.common import (
 from crawler.spiders.listed import ListedUrls
 from crawler.spiders.probing import IdProbes
 from crawler.spiders.recheck import Rechecks
+from crawler.spiders.videos import VideoMedia
 from crawler.warc.replay import replay_index
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ PAGE_NUMBER_RE = re.compile(r"(?<![a-z0-9])(\d{1,5})(?![0-9])")
 # Callbacks by concern: id probes, refresh re-checks and urls_file requests live in mixins
 # (crawler/spiders/probing.py, recheck.py, listed.py): requests still name them as the spider's
 # own methods, which Scrapy's request_to_dict needs to keep a queued request on disk.
-class BaolonganSpider(IdProbes, Rechecks, ListedUrls, SpiderArguments, Spider):
+class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArguments, Spider):
     name = "baolongan"
     preview = False  # True outside `scrapy crawl`: records are finished, never written
 
@@ -380,6 +381,8 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, SpiderArguments, Spider):
         self.templates.observe(edition, page.blocks, response.url)
         record, strategies, issues = page.record, page.strategies, page.issues
         yield from self._requisite_requests(page.text, response)
+        if record.get("type") == "video":  # its poster and media files, for the WARC archive
+            yield from self._media_requests(record, response)
         for link in page.link_urls:
             req = self._saw_link(self.portal.to_fetch(link))
             if req:
