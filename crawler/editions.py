@@ -124,6 +124,17 @@ def item_id(url: str | None) -> str | None:
     return None
 
 
+def home_edition(canonical_url: str | None, strategy: str | None) -> str | None:
+    """The edition an article page names as its home: the production host of its own canonical
+    link or og:url (`strategy` as extraction logged it), never a URL the crawler built. The CMS
+    knows each article's edition, so an English article served on the vi host (docs/site.md) is
+    English when its page says so (docs/contract.md, `edition`)."""
+    if not canonical_url or not strategy or strategy.startswith("constructed"):
+        return None
+    auth = authority(canonical_url)
+    return PAGE_HOSTS.get(auth.host) if is_production_authority(auth) else None
+
+
 def is_item_url(url: str) -> bool:
     """An article, album or video URL (any host, any slug)."""
     return item_id(url) is not None

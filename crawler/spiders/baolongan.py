@@ -380,6 +380,11 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
         )
         self.templates.observe(edition, page.blocks, response.url)
         record, strategies, issues = page.record, page.strategies, page.issues
+        home = urls.home_edition(record.get("canonical_url"), strategies.get("canonical_url"))
+        if record.get("type") == "article" and home and home != edition:
+            # An English article reached on the vi host whose page names the English host: the
+            # item is English (docs/contract.md, `edition`), as if reached there.
+            self.run.sightings.add_sighting(self.run.run_id, record["id"], "edition", home)
         yield from self._requisite_requests(page.text, response)
         if record.get("type") == "video":  # its poster and media files, for the WARC archive
             yield from self._media_requests(record, response)
