@@ -8,8 +8,6 @@ versions, archive pointers) are the pipelines' business, not this function's.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +127,7 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
     f = ex.fields
     title = clean_text(f.get("title"))
     lead = clean_text(f.get("lead"))
-    body_text = _clean_block(f.get("body_text"))
+    body_text = clean_block(f.get("body_text"))
     byline_raw = clean_raw(f.get("byline_raw"))
     byline = parse_byline(byline_raw)
     published_raw = clean_raw(f.get("published_raw"))
@@ -146,7 +144,7 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
         "title": title,
         "lead": lead,
         "body_text": body_text,
-        "body_html": _clean_block(f.get("body_html")),
+        "body_html": clean_block(f.get("body_html")),
         "images": [_image(im, title) for im in f.get("images") or []],
         "byline_raw": byline_raw,
         "authors": list(byline.authors),
@@ -163,20 +161,6 @@ def _normalize(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
     }
     record["_date_reason"] = published.reason if published_raw else None
     return record
-
-
-# Every character clean_block could remove or change (controls, zero-width and format characters,
-# CR, NEL), as a superset: a body without any of them, already NFC, comes out of clean_block as it
-# went in, so the regex passes over 10-60 KB strings can be skipped.
-_BLOCK_SUSPECTS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u2028-\u202e"
-                             "\u2060-\u206f\ufeff\ufff0-\uffff]")  # fmt: skip
-
-
-def _clean_block(s: str | None) -> str | None:
-    """clean_block, short-circuited when it would change nothing."""
-    if s is None or _BLOCK_SUSPECTS.search(s) or not unicodedata.is_normalized("NFC", s):
-        return clean_block(s)
-    return s if s.strip() else None
 
 
 def _language_sample(title: str | None, lead: str | None, body_text: str | None) -> str:

@@ -91,7 +91,15 @@ _TEXT_LEN = etree.XPath("string-length(normalize-space())")
 
 def text_len(el: Element) -> int:
     """Length of the element's whitespace-collapsed text, measured in C (no Python string): the
-    box rules measure every ancestor of many elements."""
+    box rules measure every ancestor of many elements. An element without children whose text
+    has no tab, line break or double space (a link, a short line) is measured in Python: the same
+    count (only spaces to trim) without an XPath evaluation's set-up."""
+    if not len(el):
+        t = el.text
+        if not t:
+            return 0
+        if "  " not in t and "\n" not in t and "\t" not in t and "\r" not in t:
+            return len(t.strip(" "))
     return int(_TEXT_LEN(el))
 
 
@@ -468,6 +476,7 @@ def _link_stats(
     sentence of the body."""
     links = linked = 0
     items: list[Element] = []
+    blocks: dict[Element, tuple[int, str | None]] = {}  # links of one block share its text
     for a in el.iter("a"):
         info = cache.get(a)
         if info is None:
@@ -476,7 +485,10 @@ def _link_stats(
                 info = cache[a] = (-1, False)
             else:
                 n = text_len(a)
-                info = cache[a] = (n, bool(_ITEM_HREF_RE.search(href)) and _standalone(a, n))
+                info = cache[a] = (
+                    n,
+                    bool(_ITEM_HREF_RE.search(href)) and _standalone(a, n, blocks),
+                )
         if info[0] < 0:
             continue
         links += 1
@@ -560,19 +572,29 @@ def _common_ancestor(nodes: list[Element], top: Element) -> Element:
     return common if top in (common, *common.iterancestors()) else top
 
 
-def _standalone(a: Element, n: int) -> bool:
+def _standalone(a: Element, n: int, blocks: dict[Element, tuple[int, str | None]]) -> bool:
     """The link is a block of its own, or opens its block as a teaser's title does (`<li><a>title
-    </a><p>summary</p></li>`); a link inside a sentence of the body is neither."""
+    </a><p>summary</p></li>`); a link inside a sentence of the body is neither. `blocks` keeps
+    each block's length and text for the other links in it (a share bar's three links)."""
     if a.find(".//img") is not None:
         return True
     node = a.getparent()
     while node is not None and node.tag not in _BLOCK_TAGS_FOR_LINKS:
         node = node.getparent()
-    if node is None or text_len(node) <= n + 3:
+    if node is None:
         return True
-    text = collapse(text_of(node))
+    size, text = blocks.get(node) or (text_len(node), None)
+    if size <= n + 3:
+        return True
+    if (node.text or "").strip():
+        return False  # text before the link: a link inside a sentence
     opening = collapse(text_of(a))
-    return bool(opening) and text.startswith(opening) and not (node.text or "").strip()
+    if not opening:
+        return False
+    if text is None:
+        text = collapse(text_of(node))
+    blocks[node] = (size, text)
+    return text.startswith(opening)
 
 
 _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")

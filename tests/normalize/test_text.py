@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import random
 import unicodedata
 
 import pytest
 
 from crawler.normalize.text import (
+    _BIDI_RE,
+    _REPLACEMENT_RUN_RE,
+    _collapse_passes,
+    _scrub_passes,
     clean_block,
     clean_raw,
     clean_text,
     decode_html,
+    drop_replacements,
     has_replacement,
     normalize_strings,
 )
@@ -229,3 +236,39 @@ def test_decoded_cp1258_is_nfc() -> None:
     text, _ = decode_html(CP1258_BARE, "windows-1258")
     assert unicodedata.is_normalized("NFC", text)
     assert CP1258_EXPECTED in text
+
+
+# Characters each text rule removes, changes or keeps, mixed at random: the checks that let clean
+# strings skip the regex passes (`_plain`, the block check, `_has_bad_character`) must never skip
+# a string the passes would change.
+_ALPHABET = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậ \n\t\r.<>&;/"
+    "\x00\x01\x0b\x0c\x1c\x1f\x7f\x85\x9f\u00a0\u00ad\u1680\u180e\u2003\u200b\u200c\u200d\u200e"
+    "\u2028\u2029\u202a\u202e\u202f\u205f\u2060\u2066\u3000\ufeff\ufffc\ufffd\ud800"
+    "\u0300\u0301\u0303\u0309\u0323"
+)
+
+
+def _reference_drop(s: str) -> str | None:
+    out = _REPLACEMENT_RUN_RE.sub(lambda m: " " if m.group(1) or m.group(2) else "", s)
+    if "\n" in out:
+        out = "\n".join(line.strip(" ") for line in out.split("\n"))
+    return out.strip(" ") or None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_paths_are_exact(seed: int) -> None:
+    rnd = random.Random(seed)
+    for _ in range(50):
+        s = "".join(rnd.choice(_ALPHABET) for _ in range(rnd.randint(0, 40)))
+        for text in (s, unicodedata.normalize("NFC", s), s.replace("\n", " ").strip()):
+            scrubbed = _scrub_passes(text)
+            assert clean_block(text) == (scrubbed if scrubbed.strip() else None), repr(text)
+            assert clean_raw(text) == (_collapse_passes(text) or None), repr(text)
+            unescaped = html.unescape(text) if "&" in text else text
+            if "\ufffd" in unescaped and "\ufffd" not in text:
+                unescaped = unescaped.replace("\ufffd", "")
+            want = _collapse_passes(_BIDI_RE.sub("", unescaped)) or None
+            assert clean_text(text) == want, repr(text)
+            bad = "\ufffd" in text or any("\ud800" <= c <= "\udfff" for c in text)
+            assert drop_replacements(text) == (_reference_drop(text) if bad else text), repr(text)

@@ -33,11 +33,9 @@ _END_START_RE = re.compile(r"^\s*(?:chia|share|liên|useful|links?)", re.I)
 
 def is_end_block(el: Element) -> bool:
     """Share block / useful-links block: the article ends here."""
-    first = ""
-    for t in el.itertext():
-        if t.strip():
-            first = t
-            break
+    first = el.text or ""
+    if not first.strip():  # (most blocks open with their own text: no iterator needed)
+        first = next((t for t in el.itertext() if t.strip()), "")
     if not first:
         return bool(_SHARE_HINT_RE.search(hints(el)))
     if not _END_START_RE.match(first):

@@ -11,7 +11,7 @@ left state behind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
@@ -79,7 +79,8 @@ class Anchors:
     """Chrome test protecting the title and the container (set with the title)."""
 
     def with_(self, **kw: object) -> Anchors:
-        return replace(self, **kw)  # type: ignore[arg-type]
+        # (dataclasses.replace re-reads the fields' definitions on every call: 4x the cost)
+        return Anchors(**{**self.__dict__, **kw})  # type: ignore[arg-type]
 
 
 @dataclass

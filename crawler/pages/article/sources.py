@@ -16,7 +16,7 @@ import unicodedata
 from typing import NamedTuple
 
 from crawler.editions import Editions, article_id
-from crawler.pages.common import Element, absolute_url, block_text
+from crawler.pages.common import Element, absolute_url, block_text, text_of
 
 __all__ = ["SourceLines", "find_source_lines"]
 
@@ -54,7 +54,7 @@ def find_source_lines(
     translation_of_url: str | None = None
     source_url: str | None = None
     lines: list[Element] = []
-    if body is None:
+    if body is None or not _may_hold_line(body):
         return SourceLines(None, None, [])
     for el in _candidates(body):
         if not _OPENING_RE.match(next((t for t in el.itertext() if t.strip()), "")):
@@ -76,6 +76,16 @@ def find_source_lines(
 
 # What a source line's first text chunk opens with (`Source`, `Nguồn`/`Nguon` in any form).
 _OPENING_RE = re.compile(r"\s*\(?\s*(?:theo\s+)?(?:source|ngu)", re.I)
+
+
+def _may_hold_line(body: Element) -> bool:
+    """The body or what follows it names a source at all (`source`, `nguồn`, `nguon` or its NFD
+    form, any case): one search over the text instead of a test per block, and most pages have
+    no source line. (NFD and half-composed forms included.)"""
+    texts = [text_of(body)]
+    texts.extend(text_of(s) for s in body.itersiblings() if isinstance(s.tag, str))
+    text = " ".join(texts).lower()
+    return "source" in text or "nguồ" in text or "nguo" in text or "nguô" in text
 
 
 def _candidates(body: Element):
