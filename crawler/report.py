@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import gap_report, media, pairs, requested
+from crawler.discovery.sources import summary as discovery_summary
 from crawler.guards.common import PAGES_DOWN, site_down
 from crawler.guards.requisites import summary as requisite_cap_summary
 from crawler.observe import chart, coverage, gates, history
@@ -82,6 +83,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "ids": _group(stats, "ids/"),
         "requisites_capped": requisite_cap_summary(stats),
         "media_left_out": media.summary(stats),
+        "discovery": discovery_summary(stats),
         "template": stats.get("template/summary") or {},
     }
 

@@ -59,6 +59,9 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 # 1 GiB default is absurd for news pages, and it applies after decompression (gzip bombs).
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Sitemaps named by robots.txt and feeds named by a home page, read as extra discovery beside
+# the listings (crawler/spiders/discovering.py) in a crawl of the listings.
+EXTRA_DISCOVERY = True
 # Video media files (crawler/media.py) are archived up to this size each (their own download cap,
 # instead of DOWNLOAD_MAXSIZE); bigger ones are counted and named in the report. 0: none fetched.
 MEDIA_MAX_BYTES = 200 * 1024 * 1024

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from crawler import gap_report, learning, media, pairs, requested
+from crawler.discovery.sources import markdown_lines as discovery_lines
 from crawler.guards.requisites import markdown_lines as requisite_cap_lines
 from crawler.observe import coverage
 
@@ -160,6 +161,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += requested.markdown_lines(report.get("requested"))
     lines += requisite_cap_lines(report.get("requisites_capped"))
     lines += media.markdown_lines(report.get("media_left_out"))
+    lines += discovery_lines(report.get("discovery"))
     lines += pairs.markdown_lines(report.get("translation_pairs"))
     lines += gap_report.markdown_lines(report.get("id_gaps"))
     lines += learning.markdown_lines(report.get("template"))

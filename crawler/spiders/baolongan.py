@@ -34,6 +34,7 @@ from scrapy.http import Response
 
 from crawler import crashpoints, gaps
 from crawler import editions as urls
+from crawler.discovery.sources import DiscoverySources
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
 from crawler.guards.common import Guards
@@ -52,6 +53,7 @@ from crawler.spiders.common import (
     header_charset,
     utc_seconds,
 )
+from crawler.spiders.discovering import ExtraDiscovery
 from crawler.spiders.listed import ListedUrls
 from crawler.spiders.probing import IdProbes
 from crawler.spiders.recheck import Rechecks
@@ -66,7 +68,9 @@ PAGE_NUMBER_RE = re.compile(r"(?<![a-z0-9])(\d{1,5})(?![0-9])")
 # Callbacks by concern: id probes, refresh re-checks and urls_file requests live in mixins
 # (crawler/spiders/probing.py, recheck.py, listed.py): requests still name them as the spider's
 # own methods, which Scrapy's request_to_dict needs to keep a queued request on disk.
-class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArguments, Spider):
+class BaolonganSpider(
+    IdProbes, Rechecks, ListedUrls, VideoMedia, ExtraDiscovery, SpiderArguments, Spider
+):
     name = "baolongan"
     preview = False  # True outside `scrapy crawl`: records are finished, never written
 
@@ -136,6 +140,8 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
         spider.replay = replay_index(crawler) if crawler.settings.get("REPLAY_WARC_DIR") else None
         # The site's page template, learned from the pages themselves (crawler/learning.py).
         spider.templates = TemplateBook(spider.run.state, crawler, utcnow_iso)
+        # Which source (listing, sitemap, rss, link, probe) found each item, for the report.
+        spider.discovery = DiscoverySources(crawler)
         crawler.signals.connect(spider.templates.close, signal=run_closing)
         return spider
 
@@ -170,6 +176,9 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
             yield self._listing_request(
                 self.portal.base(edition) + "/", None, callback=self.parse_home
             )
+            robots = self._robots_request(edition)  # for its Sitemap: lines (discovering.py)
+            if robots is not None:
+                yield robots
         if self.incremental:
             for req in self._recheck_requests():
                 yield req
@@ -254,10 +263,15 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
                 if req:
                     yield req
         # Home-page links name no section, but they may reach items no listing reaches.
-        for link in (*listing.entries, *listing.other_links):
+        for link in listing.entries:
+            req = self._saw_link(self.portal.to_fetch(link), "listing")
+            if req:
+                yield req
+        for link in listing.other_links:
             req = self._saw_link(self.portal.to_fetch(link))
             if req:
                 yield req
+        yield from self._feed_requests(html, response)
 
     def _parse_listing(self, html: str, response: Response):
         """parse_listing, teaching the page template on the way (listings come before articles
@@ -288,7 +302,7 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
             if item_id:
                 entry_ids.append(item_id)
                 self.run.sightings.add_sighting(self.run.run_id, item_id, "section", slug, name)
-            req = self._saw_link(target)
+            req = self._saw_link(target, "listing")
             if req:
                 yield req
         for link in listing.other_links:
@@ -326,12 +340,14 @@ class BaolonganSpider(IdProbes, Rechecks, ListedUrls, VideoMedia, SpiderArgument
                 yield req
 
     # --- articles and albums --------------------------------------------------------------------
-    def _saw_link(self, target: str | None) -> Request | None:
+    def _saw_link(self, target: str | None, source: str = "link") -> Request | None:
         """A link to an item: the URL it is linked as and the host's edition are part of its
-        record (urls_seen, editions_seen) even when it was fetched through another link."""
+        record (urls_seen, editions_seen) even when it was fetched through another link.
+        `source`: what named it (listing, sitemap, rss, link), counted for the report."""
         item_id = urls.item_id(target)
         if item_id is None:
             return None
+        self.discovery.found(item_id, source)
         self.run.sightings.add_sighting(self.run.run_id, item_id, "url", target)
         edition = self.portal.edition_of(target)
         if edition:

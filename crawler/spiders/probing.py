@@ -113,6 +113,7 @@ class IdProbes:
                 self.run.state.record_miss(self.run.run_id, urls.article_item_id(aid), reason)
         else:
             stats.inc_value("ids/found")
+            self.discovery.found(urls.article_item_id(aid), "probe")
             yield from self.parse_item(response)
         probed = stats.get_value("ids/probed", 0)
         if probed % 100 == 0:

@@ -1,0 +1,88 @@
+"""Extra discovery beside the listings (crawler/discovery/): the sitemaps an edition's robots.txt
+names and the feeds its home page names, followed like listings (they name no section); and which
+source found each item, for the report. A mixin of the spider: requests name these callbacks by
+the spider's methods. Off with EXTRA_DISCOVERY=False."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.http import Response
+
+from crawler.discovery.feeds import feed_item_links, feed_links
+from crawler.discovery.sitemaps import read_sitemap, robots_sitemaps
+
+logger = logging.getLogger(__name__)
+
+
+class ExtraDiscovery:
+    """The sitemap and feed callbacks of BaolonganSpider."""
+
+    def _robots_request(self, edition: str):
+        """robots.txt of the edition's host, read for its `Sitemap:` lines (the politeness
+        middleware reads it for its rules on its own)."""
+        if not self.crawler.settings.getbool("EXTRA_DISCOVERY", True):
+            return None
+        req = self._listing_request(
+            self.portal.base(edition) + "/robots.txt", None, callback=self.parse_robots_sitemaps
+        )
+        if req is None:
+            return None
+        req.meta["dont_obey_robotstxt"] = True
+        return req.replace(errback=self._discovery_failed)
+
+    def parse_robots_sitemaps(self, response: Response):
+        self._listing_done()
+        for url in robots_sitemaps(response.body, response.url):
+            yield from self._discovery_file(url, self.parse_sitemap)
+
+    def _discovery_file(self, url: str, callback):
+        # A sitemap or feed on another host is never fetched (the archive mirrors the portal).
+        target = self.portal.to_fetch(url)
+        if target is None:
+            self.crawler.stats.inc_value("discovery/offsite")
+            logger.info("not fetched (not a portal host): %s", url)
+            return
+        req = self._listing_request(target, None, callback=callback)
+        if req is not None:
+            yield req.replace(errback=self._discovery_failed)
+
+    def _discovery_failed(self, failure) -> None:
+        """A sitemap or feed that could not be had (named but 404, a timeout): the listings
+        still reach what they list, so it is counted, not an error."""
+        self._listing_done()
+        self.crawler.stats.inc_value("discovery/failed")
+        url = failure.request.url if hasattr(failure, "request") else failure
+        logger.warning("discovery file not read: %s (%s)", url, failure.value)
+
+    def parse_sitemap(self, response: Response):
+        self._listing_done()
+        self.crawler.stats.inc_value("discovery/sitemaps")
+        content = read_sitemap(response.body)
+        if content.kind == "index":
+            for loc in content.locs:
+                yield from self._discovery_file(loc, self.parse_sitemap)
+            return
+        if content.kind != "urlset":
+            self.crawler.stats.inc_value("discovery/unreadable")
+            logger.warning("not a sitemap: %s", response.url)
+            return
+        for loc in content.locs:
+            req = self._saw_link(self.portal.to_fetch(loc), "sitemap")
+            if req:
+                yield req
+
+    def _feed_requests(self, html: str, response: Response):
+        """The feeds a home page names."""
+        if not self.crawler.settings.getbool("EXTRA_DISCOVERY", True):
+            return
+        for url in feed_links(html, response.url, self.portal):
+            yield from self._discovery_file(url, self.parse_feed)
+
+    def parse_feed(self, response: Response):
+        self._listing_done()
+        self.crawler.stats.inc_value("discovery/feeds")
+        for link in feed_item_links(response.body):
+            req = self._saw_link(self.portal.to_fetch(link), "rss")
+            if req:
+                yield req
