@@ -95,6 +95,12 @@ def parser() -> argparse.ArgumentParser:
         "(/rss/home.rss, the 20 newest); tests/replica/feeds.py. Default: neither exists",
     )  # fmt: skip
     ap.add_argument(
+        "--old-sections", action="store_true",
+        help="the vi host also serves the old section listings /phap-luat/ and /quoc-phong-an-ninh/ "
+        "(those not in the seed's menu) for a share of the articles published before 2020; no menu "
+        "names them; the truth file lists them among those articles' sections",
+    )  # fmt: skip
+    ap.add_argument(
         "--no-irregular", action="store_true",
         help="turn off 5xx, slow, NFD, charset and chunked irregularities (gzip stays)",
     )  # fmt: skip
@@ -118,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             id_span=args.id_span,
             videos=args.videos,
             sitemap=args.sitemap,
+            old_sections=args.old_sections,
         )
     except ValueError as exc:
         print(f"replica: {exc}", file=sys.stderr)

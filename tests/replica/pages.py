@@ -22,6 +22,7 @@ from .chrome import TEMPLATES, BoxItem, Chrome, Ctx, Pagination
 from .feeds import FEED_LINK, Feeds
 from .generated import GeneratedChrome
 from .model import PROD, SITE_NAME, Article, Section, Site
+from .old_sections import OldSections
 from .render import esc, served_body
 from .video import VIDEO_SECTION, Video, Videos, media_bytes, video_head, video_main
 
@@ -137,6 +138,7 @@ class Replica:
         id_span: int | None = None,
         videos: int = 0,
         sitemap: bool = False,
+        old_sections: bool = False,
     ) -> None:
         self.site = Site(
             articles, seed, epoch, today, tuple(breaks), slugless, chrome_seed, unlisted, id_span
@@ -151,6 +153,8 @@ class Replica:
         self.cfg = self.site.cfg
         # --sitemap: robots.txt names a sitemap index, the home page an RSS feed (feeds.py).
         self.feeds = Feeds(self.site) if sitemap else None
+        # --old-sections: /phap-luat/ and /quoc-phong-an-ninh/ list old articles, no menu names them.
+        self.old = OldSections(self.site) if old_sections else None
         self._generated: dict[str, GeneratedChrome] = {}
         self.irregular = irregular
         self.crawl_delay = crawl_delay
@@ -464,6 +468,8 @@ class Replica:
     def _listing_items(self, host: str, section: Section) -> list[int]:
         if section == VIDEO_SECTION and self.videos is not None:
             return self.videos.newest_first()
+        if self.old is not None and section in self.old.sections:
+            return self.old.positions(section.slug)
         return self.site.listing_positions(host, section.slug)
 
     def render_video(self, ctx: Ctx, v: Video, rnd: random.Random) -> str:
@@ -686,7 +692,7 @@ class Replica:
                 page = _int(query["p"][0])
             elif style == "page" and "page" in query:
                 page = _int(query["page"][0])
-            section = site.section(host, slug)
+            section = site.section(host, slug) or (self.old and self.old.get(host, slug))
             if section is not None:
                 key = f"l:{host}:{slug}:{page}"
                 return Page(200, self.render_listing(ctx, section, page, rnd), key=key)

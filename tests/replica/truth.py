@@ -77,7 +77,11 @@ def article_record(rep: Replica, p: int) -> dict:
         "language": art.lang,
         "canonical_url": art.canonical_url,
         "sections": sorted(
-            ({"slug": s.slug, "name": s.name} for s in site.sections_of(p)), key=lambda s: s["slug"]
+            (
+                {"slug": s.slug, "name": s.name}
+                for s in site.sections_of(p) + (rep.old.sections_of(p) if rep.old else [])
+            ),
+            key=lambda s: s["slug"],
         ),
         "kicker": art.kicker if "kicker" not in B else None,
         "title": art.title if "title" not in B else None,
