@@ -262,6 +262,8 @@ class BaolonganSpider(
                 )
                 if req:
                     yield req
+        # Section URLs no menu names any more may still list old articles (editions.OLD_SECTIONS).
+        yield from self._old_section_requests(listing.menu, edition)
         # Home-page links name no section, but they may reach items no listing reaches.
         for link in listing.entries:
             req = self._saw_link(self.portal.to_fetch(link), "listing")

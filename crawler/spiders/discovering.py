@@ -1,7 +1,8 @@
 """Extra discovery beside the listings (crawler/discovery/): the sitemaps an edition's robots.txt
-names and the feeds its home page names, followed like listings (they name no section); and which
-source found each item, for the report. A mixin of the spider: requests name these callbacks by
-the spider's methods. Off with EXTRA_DISCOVERY=False."""
+names and the feeds its home page names, followed like listings (they name no section); the old
+section URLs no menu names any more (editions.OLD_SECTIONS); and which source found each item, for
+the report. A mixin of the spider: requests name these callbacks by the spider's methods. Sitemaps
+and feeds are off with EXTRA_DISCOVERY=False."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scrapy.http import Response
 
 from crawler.discovery.feeds import feed_item_links, feed_links
 from crawler.discovery.sitemaps import read_sitemap, robots_sitemaps
+from crawler.editions import OLD_SECTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +88,29 @@ class ExtraDiscovery:
             req = self._saw_link(self.portal.to_fetch(link), "rss")
             if req:
                 yield req
+
+    def _old_section_requests(self, menu, edition: str | None):
+        """The old vi sections the home page's menu does not name, as section listings."""
+        if edition != "vi":
+            return
+        named = {section.slug for section in menu}
+        for slug, name in OLD_SECTIONS:
+            if slug in named:
+                continue
+            req = self._listing_request(
+                f"{self.portal.base('vi')}/{slug}/", (slug, name), callback=self.parse_old_section
+            )
+            if req is not None:
+                req.meta["handle_httpstatus_list"] = [404, 410]
+                yield req
+
+    def parse_old_section(self, response: Response):
+        """An old section's first page: gone (404/410) is a counted skip, not an error; else a
+        section listing like any other (its further pages go to parse_section)."""
+        if response.status in (404, 410):
+            self._listing_done()
+            self.crawler.stats.inc_value("listings/old_section_gone")
+            logger.info("old section gone (%d): %s", response.status, response.url)
+            return
+        self.crawler.stats.inc_value("listings/old_section")
+        yield from self.parse_section(response)
