@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crawler import gaps
+from crawler.context import UNSET, crawl_context
 
 MAX_SHOWN = gaps.MAX_SHOWN
 CHUNK = 1000  # ids classified per state-store query
@@ -100,8 +101,9 @@ def probe_summary(state: Any, run_id: str, gap_run: str) -> dict[str, Any]:
 
 def summary(crawler: Any, run: Any) -> dict[str, Any] | None:
     """The section's figures for this run (None when it has none); computed once per crawl."""
-    if hasattr(crawler, "baolongan_gaps"):
-        return crawler.baolongan_gaps
+    context = crawl_context(crawler)
+    if context.gaps is not UNSET:
+        return context.gaps
     spider = getattr(crawler, "spider", None)
     state = getattr(run, "state", None)
     result = None
@@ -110,7 +112,7 @@ def summary(crawler: Any, run: Any) -> dict[str, Any] | None:
     elif state is not None and gaps.applies(spider):
         gaps.record_gaps(state, run.run_id)
         result = found_summary(state, run.run_id)
-    crawler.baolongan_gaps = result
+    context.gaps = result
     return result
 
 

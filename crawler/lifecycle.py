@@ -13,7 +13,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.report import decide_status, write_report
+from crawler.context import crawl_context
+from crawler.observe.status import decide_status
+from crawler.report import write_report
 from crawler.run import RESUMABLE_REASONS, get_run, opens_run, run_closing
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class RunExtension:
         self.crawler.signals.send_catch_log(run_closing, reason=reason)
         status = decide_status(self.crawler, reason)
         # Set first: a report that cannot be written (a full disk) must not hide the status.
-        self.crawler.baolongan_status = status
+        crawl_context(self.crawler).status = status
         try:
             write_report(self.crawler, self.run, reason, status)
         except OSError as error:

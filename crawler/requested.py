@@ -27,7 +27,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import editions as urls
 from crawler import urls_file as urls_file_lines
+from crawler.context import UNSET, crawl_context
 from crawler.guards.common import GuardSkip
+from crawler.run import find_run
 
 MAX_SHOWN = 50  # misses listed in the Markdown report; the JSON report lists them all
 MAX_URL_SHOWN = 300  # characters of a listed line kept in the report
@@ -151,10 +153,11 @@ def _range(first: int, last: int, reason: str) -> dict[str, Any]:
 def outcome(crawler: Any) -> dict[str, Any] | None:
     """The asked/archived/missing figures of a urls_file or ids run (None for other runs);
     computed once per crawl (the status and the report both need it)."""
-    if hasattr(crawler, "baolongan_requested"):
-        return crawler.baolongan_requested
+    context = crawl_context(crawler)
+    if context.requested is not UNSET:
+        return context.requested
     spider = getattr(crawler, "spider", None)
-    run = getattr(crawler, "baolongan_run", None)
+    run = find_run(crawler)
     result = None
     if run is not None and run.state is not None and spider is not None:
         state, run_id = run.state, run.run_id
@@ -171,7 +174,7 @@ def outcome(crawler: Any) -> dict[str, Any] | None:
             start, end = spider.id_range
             probes, live = state.probes_between(start, end), state.live_article_ids(start, end)
             result = _figures("ids", *ids_misses(start, end, probes, live, misses, rejected))
-    crawler.baolongan_requested = result
+    context.requested = result
     return result
 
 

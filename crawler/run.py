@@ -23,6 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.clock import utcnow_iso
+from crawler.context import crawl_context
 from crawler.distributed.connect import get_coordinator
 from crawler.editions import Editions
 from crawler.errors import BadSettingError, OutputLockedError, StateUnusableError
@@ -298,9 +299,14 @@ class DiskFullSpiderMiddleware:
 
 
 def get_run(crawler: Crawler) -> RunContext:
-    run = getattr(crawler, "baolongan_run", None)
-    if run is None:
+    def make() -> RunContext:
         run = RunContext.from_settings(crawler.settings)
         run.distributed = get_coordinator(crawler)  # None unless REDIS_URL is set
-        crawler.baolongan_run = run
-    return run
+        return run
+
+    return crawl_context(crawler).component(RunContext, make)
+
+
+def find_run(crawler: Any) -> RunContext | None:
+    """The crawler's run if one was made (a report or status of a run that never opened)."""
+    return crawl_context(crawler).find(RunContext)

@@ -13,6 +13,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.context import crawl_context
 from crawler.errors import CrawlerError
 from crawler.status import EXIT_CODES
 from crawler.validate import check_settings
@@ -76,7 +77,7 @@ class Command(ScrapyCrawlCommand):
                 )
             )
         self.crawler_process.start()
-        status = getattr(crawler, "baolongan_status", None)
+        status = crawl_context(crawler).status
         if failures:
             error = failures[0]
             if isinstance(error, CrawlerError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.context import crawl_context
 from crawler.distributed.coordinator import Coordinator, DistributedModeError, default_worker_id
 
 if TYPE_CHECKING:
@@ -20,26 +21,27 @@ def get_coordinator(crawler: Crawler) -> Coordinator | None:
     """The crawler's one Coordinator in Redis mode, else None."""
     if not enabled(crawler.settings):
         return None
-    coordinator = getattr(crawler, "baolongan_distributed", None)
-    if coordinator is None:
-        from scrapy_redis.connection import get_redis_from_settings
+    return crawl_context(crawler).component(Coordinator, lambda: _connect(crawler.settings))
 
-        settings = crawler.settings
-        server = get_redis_from_settings(settings)
-        try:
-            server.ping()
-        except Exception as exc:
-            raise DistributedModeError(
-                f"cannot reach Redis at REDIS_URL={settings.get('REDIS_URL')!r}: {exc}"
-            ) from None
-        output_dir = Path(settings.get("OUTPUT_DIR") or "output")
-        coordinator = Coordinator(
-            server,
-            crawl=settings.get("DISTRIBUTED_CRAWL") or "default",
-            worker=settings.get("DISTRIBUTED_WORKER") or default_worker_id(output_dir),
-            heartbeat_s=settings.getfloat("DISTRIBUTED_HEARTBEAT_S", 2.0),
-            worker_timeout_s=settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT_S", 60.0),
-            keep_days=settings.getfloat("DISTRIBUTED_KEEP_DAYS", 7.0),
-        )
-        crawler.baolongan_distributed = coordinator
+
+def _connect(settings: Any) -> Coordinator:
+    """A Coordinator on REDIS_URL; DistributedModeError when Redis does not answer."""
+    from scrapy_redis.connection import get_redis_from_settings
+
+    server = get_redis_from_settings(settings)
+    try:
+        server.ping()
+    except Exception as exc:
+        raise DistributedModeError(
+            f"cannot reach Redis at REDIS_URL={settings.get('REDIS_URL')!r}: {exc}"
+        ) from None
+    output_dir = Path(settings.get("OUTPUT_DIR") or "output")
+    coordinator = Coordinator(
+        server,
+        crawl=settings.get("DISTRIBUTED_CRAWL") or "default",
+        worker=settings.get("DISTRIBUTED_WORKER") or default_worker_id(output_dir),
+        heartbeat_s=settings.getfloat("DISTRIBUTED_HEARTBEAT_S", 2.0),
+        worker_timeout_s=settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT_S", 60.0),
+        keep_days=settings.getfloat("DISTRIBUTED_KEEP_DAYS", 7.0),
+    )
     return coordinator

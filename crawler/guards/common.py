@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.context import crawl_context
 from crawler.editions import is_item_url
 from crawler.guards.requisites import DEFAULT_MAX_IMAGES_PER_PAGE, apply_cap
 from crawler.politeness.settings_check import refuse_alongside
@@ -64,11 +65,7 @@ class Guards:
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> Guards:
-        guards = getattr(crawler, "baolongan_guards", None)
-        if guards is None:
-            guards = cls(crawler)
-            crawler.baolongan_guards = guards
-        return guards
+        return crawl_context(crawler).component(Guards, lambda: cls(crawler))
 
     def fetchable(self, url: str) -> bool:
         """True when `url` is on a host this crawl may contact."""

@@ -2,8 +2,8 @@
 
 A figure at or above its `warn` level passes; below `warn` but at or above `fail` it is a warning
 (run status `success_with_warnings`, exit 3); below `fail` it fails (`quality_gate_failed`, exit 4).
-`crawler.report.decide_status` evaluates the gates when the spider closes and the report states each
-one, with its figure, at the top.
+`crawler.observe.status.decide_status` evaluates the gates when the spider closes and the report
+states each one, with its figure, at the top.
 
 Gates (settings, all optional; defaults below):
     QUALITY_GATES_BASE / QUALITY_GATES   {field: [warn, fail]}: share of the *articles written* by
@@ -30,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.context import crawl_context
 from crawler.errors import BadSettingError
 from crawler.observe.coverage import EXEMPT
 
@@ -211,13 +212,15 @@ def evaluate(
 
 class QualityGatesExtension:
     """Checks the gate settings when the crawl starts, so a typo fails with exit status 2 at once
-    instead of at the end of a long run. Evaluation itself happens in crawler.report.decide_status."""
+    instead of at the end of a long run. Evaluation itself happens in
+    crawler.observe.status.decide_status."""
 
     def __init__(self, rules: GateRules) -> None:
         self.rules = rules
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> QualityGatesExtension:
-        rules = rules_from_settings(crawler.settings)
-        crawler.baolongan_gate_rules = rules
+        rules = crawl_context(crawler).component(
+            GateRules, lambda: rules_from_settings(crawler.settings)
+        )
         return cls(rules)

@@ -34,6 +34,7 @@ from scrapy.http import Response
 
 from crawler import crashpoints, gaps
 from crawler import editions as urls
+from crawler.context import Asked, crawl_context
 from crawler.discovery.sources import DiscoverySources
 from crawler.errors import BadArgumentError
 from crawler.extract import extract_page
@@ -129,6 +130,13 @@ class BaolonganSpider(
         spider.preview = not opens_run(crawler.settings)
         if spider.gaps_wanted:
             gaps.prepare(spider, crawler.settings.getint("IDS_MAX_SPAN", 1_000_000))
+        crawl_context(crawler).asked = Asked(
+            editions=tuple(spider.editions_wanted),
+            urls_file=spider.urls_file,
+            id_range=spider.id_range,
+            id_gaps=spider.id_gaps,
+            limit=spider.limit,
+        )
         spider.portal = spider.run.editions
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.

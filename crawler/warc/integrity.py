@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from crawler.run import get_run
 from crawler.warc.writer import OPEN_SUFFIX
 
 
@@ -45,7 +46,7 @@ def records_pointing_into(state: Any, files: list[str]) -> list[str]:
 
 def check(crawler: Any, warc_dir: Path, writer: Any) -> None:
     """Put the lost files and the records pointing into them into the run's stats."""
-    run = crawler.baolongan_run
+    run = get_run(crawler)
     if run.state is None:
         return
     writer.check_current()

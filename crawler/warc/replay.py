@@ -27,6 +27,7 @@ from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler import editions as urls
+from crawler.context import crawl_context
 from crawler.warc.archive import read_record
 from crawler.warc.writer import closed_files
 
@@ -144,9 +145,8 @@ class ReplayDownloadHandler(BaseDownloadHandler):
 
 def replay_index(crawler: Crawler) -> ReplayIndex:
     """One index per crawl, shared by the handler and the spider."""
-    index = getattr(crawler, "baolongan_replay", None)
-    if index is None:
-        settings = crawler.settings
-        index = ReplayIndex(Path(settings["REPLAY_WARC_DIR"]), settings["REPLAY_RUN_ID"])
-        crawler.baolongan_replay = index
-    return index
+    settings = crawler.settings
+    return crawl_context(crawler).component(
+        ReplayIndex,
+        lambda: ReplayIndex(Path(settings["REPLAY_WARC_DIR"]), settings["REPLAY_RUN_ID"]),
+    )

@@ -14,8 +14,10 @@ import pytest
 from scrapy.settings import Settings
 
 from crawler import report as report_mod
+from crawler.context import Asked, crawl_context
 from crawler.editions import Editions
 from crawler.observe import coverage
+from crawler.observe.status import decide_status
 from crawler.run import RunContext
 from crawler.writer import RecordWriter
 
@@ -120,12 +122,12 @@ def simulate_run(
     crawler = SimpleNamespace(
         stats=FakeStats(stats),
         settings=Settings({"CRAWL_PROFILE": "loopback", "DOWNLOAD_DELAY": 0}),
-        spider=SimpleNamespace(
-            editions_wanted=["vi", "en"], urls_file=None, id_range=None, limit=None
-        ),
-        baolongan_run=run,
     )
-    status = report_mod.decide_status(crawler, "finished")
+    # What the spider and the run extension put into the crawl context of a real crawl.
+    context = crawl_context(crawler)
+    context.component(RunContext, lambda: run)
+    context.asked = Asked(editions=("vi", "en"))
+    status = decide_status(crawler, "finished")
     result = report_mod.write_report(crawler, run, "finished", status)
     run.finish(status)
     run.release()

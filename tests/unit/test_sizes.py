@@ -25,8 +25,6 @@ FUNCTION_ALLOWED = {
     "crawler/observe/chart.py::_months_panel": 79,
     "crawler/politeness/robots.py::RobotsMiddleware._fetch": 78,
     "crawler/observe/progress.py::snapshot": 78,
-    "crawler/report.py::write_report": 71,
-    "crawler/report.py::decide_status": 67,
     "crawler/warc/middleware.py::WarcMiddleware.archive": 63,
     "crawler/pipelines/record.py::RecordPipeline._finish": 61,
 }
