@@ -44,7 +44,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
@@ -369,13 +369,14 @@ class WarcMiddleware:
         for key in (META_FILENAME, META_RECORD_ID, META_PAYLOAD_DIGEST, META_DATE):
             request.meta.pop(key, None)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:  # from HttpCacheMiddleware: not fetched now
             return response
         self._start()
         try:
-            pointer = self.archive(request, response)
-        except OSError as error:
+            pointer = await self.archive(request, response)
+        # sqlite3: the digest index can be the first write to fail, after the WARC write landed.
+        except (OSError, sqlite3.Error) as error:
             self.crawler.stats.inc_value("warc/errors")
             if is_write_failure(error):
                 # OUTPUT_DIR takes no more writes: the run stops (resumably) and the response is
@@ -392,7 +393,7 @@ class WarcMiddleware:
         request.meta.update(pointer)
         return response
 
-    def archive(self, request: Request, response: Response) -> dict[str, str | None]:
+    async def archive(self, request: Request, response: Response) -> dict[str, str | None]:
         assert self.writer is not None and self.index is not None
         url = response.url
         payload = response.body
@@ -436,7 +437,9 @@ class WarcMiddleware:
             http_headers=request_headers(request, http_headers.protocol),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
         )
-        written = self.writer.write([record, req_record])
+        # gzip, write and fsync on the writer's thread; awaited, so the record is on disk before
+        # the callback sees its pointer (crawler/warc/writer.py).
+        written = await maybe_deferred_to_future(self.writer.write_later([record, req_record]))
 
         if record.rec_type == "revisit":
             self.crawler.stats.inc_value("warc/revisits")

@@ -8,6 +8,11 @@ memory and appended with one write(): a SIGKILL leaves at most one torn member a
 Closing = fsync, rename, fsync the folder, then (on a worker thread, so a 1 GB file's sha256 and
 CDXJ do not stall the crawl) a manifest line and the CDXJ index. A crash between the rename and
 those two is repaired on the next start by `recover()` too.
+
+In a crawl, `write_later()` does the gzip, the write and the fsync on the writer's own thread
+(zlib, write and fsync release the GIL, so they run beside the reactor instead of stalling it):
+one thread, so records land in the order they were handed over; the caller awaits the result, so
+a record is on disk before its callback runs, as with `write()`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from twisted.internet import defer
+from twisted.python.failure import Failure
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -106,6 +113,9 @@ class WarcFileWriter:
         # ~10x slower than level 6 on uncompressed HTML (40 vs 4 ms for a 78 KB page, measured)
         # for 1-2% smaller files, and this runs on the reactor thread.
         self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
+        # serialize() has its own: records are built on the reactor while the appender serializes.
+        self._serializer = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
+        self._appender: ThreadPoolExecutor | None = None  # write_later()'s one thread
         self._fd: int | None = None
         self._name: str | None = None  # final name of the open file
         self._size = 0
@@ -120,8 +130,8 @@ class WarcFileWriter:
     def serialize(self, record: ArcWarcRecord) -> bytes:
         """One record as one complete gzip member."""
         buf = BytesIO()
-        self.builder.out = buf
-        self.builder.write_record(record)
+        self._serializer.out = buf
+        self._serializer.write_record(record)
         gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         return gz.compress(buf.getbuffer()) + gz.flush()
 
@@ -135,6 +145,31 @@ class WarcFileWriter:
         if self._size >= self.max_size:
             self._close_current()
         return Written(name, offsets, [len(b) for b in blobs])
+
+    def write_later(self, records: Iterable[ArcWarcRecord]) -> defer.Deferred:
+        """write() on the writer's own thread; the Deferred fires on the reactor with Written (or
+        the write's error). Every write of a crawl goes through here, so the file state is only
+        ever touched by that thread until close()."""
+        if self._appender is None:
+            self._appender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-append")
+        # Imported here: importing the reactor at module level would install Twisted's default
+        # one before Scrapy installs the asyncio reactor.
+        from twisted.internet import reactor
+
+        d: defer.Deferred = defer.Deferred()
+
+        def fire(result: Any) -> None:
+            if isinstance(result, Failure):
+                d.errback(result)
+            else:
+                d.callback(result)
+
+        def done(future: Future) -> None:
+            error = future.exception()
+            reactor.callFromThread(fire, Failure(error) if error else future.result())
+
+        self._appender.submit(self.write, list(records)).add_done_callback(done)
+        return d
 
     def _append(self, blobs: list[bytes]) -> tuple[str, list[int]]:
         assert self._fd is not None and self._name is not None
@@ -234,6 +269,9 @@ class WarcFileWriter:
 
     def close(self) -> None:
         """Close the current file and wait for every manifest line and CDXJ index."""
+        if self._appender is not None:
+            self._appender.shutdown(wait=True)  # the writes handed over land first
+            self._appender = None
         try:
             self._close_current()  # fails in an unwritable folder: recover() closes it later
         finally:
