@@ -82,6 +82,10 @@ EXEMPT: dict[str, tuple[Any, str]] = {
 # byline is a "(Translated by …)" note, which names translators, never authors or a source.
 NOT_APPLICABLE: dict[str, frozenset[str]] = {
     "album": frozenset({"kicker", "body_text", "body_html", "links", "authors", "source_credit"}),
+    # Videos (crawler/pages/video.py): a title, a description, a date, a poster and the media.
+    "video": frozenset(
+        {"kicker", "body_text", "body_html", "links", "authors", "translators", "source_credit"}
+    ),
 }
 
 

@@ -102,7 +102,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     written = report.get("records_written") or {}
     lines.append(
         f"- records: {report.get('record_count', 0):,} ({per_edition or 'none'}); written "
-        f"{written.get('article', 0):,} articles, {written.get('album', 0):,} albums; "
+        f"{written.get('article', 0):,} articles, {written.get('album', 0):,} albums, "
+        f"{written.get('video', 0):,} videos; "
         f"unchanged {(report.get('records') or {}).get('unchanged', 0):,}; "
         f"rejected {(report.get('records') or {}).get('rejected', 0):,}"
     )
