@@ -11,10 +11,8 @@ Draft202012Validator for its exact paths. Both use jsonschema's format checker, 
 `date-time` checks are verified to be active (they need the optional packages of `jsonschema[format]`;
 without them formats would pass silently).
 
-Cross-field checks (rule `contract:<check>`) cover what a JSON Schema cannot say: the id agrees with
-article_id/album_id, `url` is one of `urls_seen`, lists that the contract sorts are sorted, `edition`
-follows `editions_seen`, no self-link, first_seen <= last_seen, `content_hash` matches the content, and
-every string is NFC.
+Cross-field checks (rule `contract:<check>`: what a JSON Schema cannot say) live in
+crawler/contract.py; validate runs them after the schema. `json_path` stays importable from here.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, partial
 from importlib import resources
@@ -32,14 +29,8 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
-from crawler.editions import album_item_id, article_item_id
-from crawler.items import (
-    NESTED_CLASSES,
-    RECORD_CLASSES,
-    SCHEMA_VERSION,
-    content_hash,
-    field_docs,
-)
+from crawler.contract import CHECKS, json_path, short
+from crawler.items import NESTED_CLASSES, RECORD_CLASSES, SCHEMA_VERSION, field_docs
 
 SCHEMA_FILES = {
     "articles": "article.schema.json",
@@ -51,7 +42,6 @@ REQUIRED_FORMATS = ("uri", "iri", "date-time")
 
 # Characters no string may hold (newline is allowed in body fields only; the schemas say where).
 _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffd]")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -162,7 +152,7 @@ def validate(record: Mapping[str, Any] | Any, stream: str) -> list[dict[str, str
             path = "$" + fast_error.name.removeprefix("data")
             found[(path, str(fast_error.rule))] = fast_error.message
     if isinstance(data, Mapping):
-        check = _CHECKS.get(stream)
+        check = CHECKS.get(stream)
         if check is not None:
             for path, rule, message in check(data):
                 found.setdefault((path, rule), message)
@@ -200,24 +190,6 @@ def plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return plain(dataclasses.asdict(value))
     return value
-
-
-def json_path(parts: Any) -> str:
-    """`$.images[0].url` for ("images", 0, "url")."""
-    out = "$"
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _IDENT.match(part):
-            out += f".{part}"
-        else:
-            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
-    return out
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json_type(value: Any) -> str:
@@ -279,121 +251,25 @@ def _describe(error: ValidationError, stream: str) -> Iterator[tuple[str, str, s
     path = json_path(parts)
     if kind == "type":
         expected = " or ".join(value) if isinstance(value, list) else value
-        message = f"expected {expected}, got {_json_type(inst)} {_short(inst)}"
+        message = f"expected {expected}, got {_json_type(inst)} {short(inst)}"
     elif kind == "format":
-        message = f"{_short(inst)} is not a valid {value}"
+        message = f"{short(inst)} is not a valid {value}"
     elif kind == "pattern":
         rule = _text_rules(stream).get(value)
         if rule and isinstance(inst, str):
-            message = f"{_short(inst)}: {_text_problem(inst, rule)} ({rule} rule)"
+            message = f"{short(inst)}: {_text_problem(inst, rule)} ({rule} rule)"
         else:
-            message = f"{_short(inst)} does not match {value}"
+            message = f"{short(inst)} does not match {value}"
     elif kind == "enum":
-        message = f"{_short(inst)} is not one of {_short(value, 200)}"
+        message = f"{short(inst)} is not one of {short(value, 200)}"
     elif kind == "const":
-        message = f"{_short(inst)} is not {_short(value)}"
+        message = f"{short(inst)} is not {short(value)}"
     else:
         message = error.message if len(error.message) <= 300 else error.message[:299] + "…"
     yield path, kind, message
 
 
 # --- cross-field checks -----------------------------------------------------------------------
-
-
-def _strings(value: Any, parts: list[Any]) -> Iterator[tuple[list[Any], str]]:
-    if isinstance(value, str):
-        yield parts, value
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            yield from _strings(v, [*parts, k])
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, [*parts, i])
-
-
-def _nfc(record: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
-    # One C-level check over the serialized row first: strings sit between quotes (NFC-stable
-    # starters), so the whole text is NFC exactly when every string in it is.
-    text = json.dumps(record, ensure_ascii=False, default=repr)
-    if unicodedata.is_normalized("NFC", text):
-        return
-    for parts, s in _strings(record, []):
-        if not unicodedata.is_normalized("NFC", s):
-            yield json_path(parts), "contract:nfc", f"{_short(s)} is not NFC"
-
-
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _check_article(r: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
-    rid, kind = r.get("id"), r.get("type")
-    if isinstance(rid, str):
-        if kind == "article" and isinstance(r.get("article_id"), int):
-            expected = article_item_id(r["article_id"])
-            if rid != expected:
-                yield "$.id", "contract:id", f"{_short(rid)} does not match article_id ({expected})"
-        album_id = r.get("album_id")
-        if (
-            kind == "album"
-            and isinstance(album_id, int)
-            and rid not in (album_item_id(ed, album_id) for ed in ("vi", "en"))
-        ):
-            yield "$.id", "contract:id", f"{_short(rid)} does not match album_id ({album_id})"
-        if isinstance(r.get("links"), list) and rid in r["links"]:
-            yield "$.links", "contract:self_link", "links holds the record's own id"
-    urls = r.get("urls_seen")
-    if _is_str_list(urls):
-        if isinstance(r.get("url"), str) and r["url"] not in urls:
-            yield "$.url", "contract:url_in_urls_seen", f"{_short(r['url'])} is not in urls_seen"
-        if urls != sorted(urls):
-            yield "$.urls_seen", "contract:sorted", "urls_seen is not sorted"
-    eds = r.get("editions_seen")
-    if _is_str_list(eds):
-        if eds != sorted(eds):
-            yield "$.editions_seen", "contract:sorted", "editions_seen is not sorted"
-        expected = "en" if "en" in eds else "vi"
-        if r.get("edition") in ("vi", "en") and r["edition"] != expected:
-            yield (
-                "$.edition",
-                "contract:edition",
-                f"edition is {r['edition']!r} but editions_seen is {eds}",
-            )
-    sections = r.get("sections")
-    if isinstance(sections, list) and all(
-        isinstance(s, Mapping) and isinstance(s.get("slug"), str) for s in sections
-    ):
-        slugs = [s["slug"] for s in sections]
-        if slugs != sorted(slugs):
-            yield "$.sections", "contract:sorted", "sections are not sorted by slug"
-        if len(set(slugs)) != len(slugs):
-            yield "$.sections", "contract:unique", "a section slug repeats"
-    first, last = r.get("first_seen"), r.get("last_seen")
-    if isinstance(first, str) and isinstance(last, str) and first > last:
-        yield "$.last_seen", "contract:seen_order", "last_seen is before first_seen"
-    digest = r.get("content_hash")
-    if isinstance(digest, str):
-        try:
-            actual = content_hash(r)
-        except (TypeError, AttributeError):
-            actual = None  # malformed content; the schema errors say where
-        if actual is not None and digest != actual:
-            yield (
-                "$.content_hash",
-                "contract:content_hash",
-                f"does not match the content ({actual})",
-            )
-    yield from _nfc(r)
-
-
-def _check_tombstone(r: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
-    live, gone = r.get("last_seen_live"), r.get("detected_at")
-    if isinstance(live, str) and isinstance(gone, str) and live > gone:
-        yield "$.detected_at", "contract:seen_order", "detected_at is before last_seen_live"
-    yield from _nfc(r)
-
-
-_CHECKS = {"articles": _check_article, "tombstones": _check_tombstone}
 
 
 # --- shape and documentation ------------------------------------------------------------------

@@ -93,24 +93,10 @@ def _months_panel(months: dict[str, dict[str, int]], top: float) -> list[str]:
     known = sorted({m for by in months.values() for m in by if _is_month(m)})
     unknown = sum(by.get("unknown", 0) for by in months.values())
     plot_top, plot_bottom = top + 40, top + 40 + MONTHS_H
-    x = LEFT + PLOT_W
-    for edition in reversed(editions):
-        total = sum(months[edition].values())
-        label = f"{edition}: {total:,}"
-        x -= 11 + 7.5 * len(label) + 14
-        out.append(_rect(x, top + 12, 11, 11, EDITION_COLOURS.get(edition, OTHER_COLOUR)))
-        out.append(_text(x + 15, top + 22, label, 12))
+    out += _edition_legend(months, editions, top)
     if not known:
-        out.append(
-            _text(
-                LEFT + PLOT_W / 2,
-                (plot_top + plot_bottom) / 2,
-                "no dated records",
-                14,
-                "middle",
-                fill="#666",
-            )
-        )
+        middle = (plot_top + plot_bottom) / 2
+        out.append(_text(LEFT + PLOT_W / 2, middle, "no dated records", 14, "middle", fill="#666"))
         return out
     axis = month_range(known[0], known[-1])
     stacked = [sum(months[e].get(m, 0) for e in editions) for m in axis]
@@ -120,6 +106,39 @@ def _months_panel(months: dict[str, dict[str, int]], top: float) -> list[str]:
         y = plot_bottom - value * scale
         out.append(_line(LEFT, y, LEFT + PLOT_W, y, "#e3e3e3"))
         out.append(_text(LEFT - 6, y + 4, f"{value:,}", 11, "end", fill="#555"))
+    out += _month_bars(months, editions, axis, plot_bottom, scale)
+    out.append(_line(LEFT, plot_bottom, LEFT + PLOT_W, plot_bottom, "#333"))
+    out += _month_labels(axis, plot_bottom)
+    if unknown:
+        note = f"{unknown:,} without a date (not shown)"
+        out.append(_text(LEFT + PLOT_W, plot_bottom + 32, note, 11, "end", fill="#666"))
+    return out
+
+
+def _edition_legend(
+    months: dict[str, dict[str, int]], editions: list[str], top: float
+) -> list[str]:
+    """A swatch and the record count of each edition, right-aligned above the plot."""
+    out = []
+    x = LEFT + PLOT_W
+    for edition in reversed(editions):
+        total = sum(months[edition].values())
+        label = f"{edition}: {total:,}"
+        x -= 11 + 7.5 * len(label) + 14
+        out.append(_rect(x, top + 12, 11, 11, EDITION_COLOURS.get(edition, OTHER_COLOUR)))
+        out.append(_text(x + 15, top + 22, label, 12))
+    return out
+
+
+def _month_bars(
+    months: dict[str, dict[str, int]],
+    editions: list[str],
+    axis: list[str],
+    plot_bottom: float,
+    scale: float,
+) -> list[str]:
+    """One bar per month, its editions stacked."""
+    out = []
     slot = PLOT_W / len(axis)
     gap = 1 if slot > 3 else 0
     for i, month in enumerate(axis):
@@ -134,29 +153,23 @@ def _months_panel(months: dict[str, dict[str, int]], top: float) -> list[str]:
                 _rect(LEFT + i * slot, y - h, slot - gap, h, colour, f"{month} {edition}: {n}")
             )
             y -= h
-    out.append(_line(LEFT, plot_bottom, LEFT + PLOT_W, plot_bottom, "#333"))
-    # Label every month when there is room, else every January (or every Nth year).
+    return out
+
+
+def _month_labels(axis: list[str], plot_bottom: float) -> list[str]:
+    """Label every month when there is room, else every January (or every Nth year)."""
+    slot = PLOT_W / len(axis)
     if len(axis) * 52 <= PLOT_W:
-        ticks = [(i, m) for i, m in enumerate(axis)]
+        ticks = list(enumerate(axis))
     else:
         years = [(i, m[:4]) for i, m in enumerate(axis) if m.endswith("-01") or i == 0]
         every = max(1, math.ceil(len(years) * 40 / PLOT_W))
         ticks = years[::every]
+    out = []
     for i, label in ticks:
         x = LEFT + i * slot
         out.append(_line(x, plot_bottom, x, plot_bottom + 4, "#333"))
         out.append(_text(x + 2, plot_bottom + 16, label, 11, fill="#333"))
-    if unknown:
-        out.append(
-            _text(
-                LEFT + PLOT_W,
-                plot_bottom + 32,
-                f"{unknown:,} without a date (not shown)",
-                11,
-                "end",
-                fill="#666",
-            )
-        )
     return out
 
 

@@ -176,44 +176,23 @@ def snapshot(
 ) -> Snapshot:
     """Figures from the crawl's stats and the engine's queue (a pure function, for tests).
     `eta_rate`: pages per minute behind the ETA (default: the interval's rate)."""
-    pages = int(stats.get("response_received_count", 0))
-    records = int(stats.get("item_scraped_count", 0))
-    per_edition = {
-        k[len("items/") :]: v
-        for k, v in stats.items()
-        if k.startswith("items/") and "/" not in k[6:]
-    }
-    written = sum(
-        v for k, v in stats.items() if k in ("records/written/article", "records/written/album")
-    )
     pages_rate, records_rate = rates
     rate = pages_rate if eta_rate is None else eta_rate
-    remaining: int | None = None
-    why = ""
     extra: dict[str, Any] = {}
-    phase = "ids" if id_range is not None else ("listings" if listings_left else "items")
     at_least = None
     if listings_left and queue is not None and rate > 0:
         # Every request known now must still be fetched; listings left add more items.
         at_least = (queue + (in_flight or 0)) / (rate / 60)
     if id_range is not None:
-        start, end = id_range
-        left = (
-            (end - start + 1)
-            - int(stats.get("ids/already_probed", 0))
-            - int(stats.get("ids/probed", 0))
-        )
-        extra["ids_left"] = max(left, 0)
-        remaining = max(left, 0) if "ids/slugless" in stats else None
-        why = "" if remaining is not None else "checking that the server resolves bare ids"
+        remaining, why = _ids_left(stats, id_range, extra)
     elif listings_left:
-        why = "listings still being crawled"
+        remaining, why = None, "listings still being crawled"
     elif start_pending:
-        why = "start requests still being read"
+        remaining, why = None, "start requests still being read"
     elif queue is None:
-        why = "queue size not available"
+        remaining, why = None, "queue size not available"
     else:
-        remaining = queue + (in_flight or 0)
+        remaining, why = queue + (in_flight or 0), ""
     eta = None
     if remaining is not None:
         if remaining == 0:
@@ -224,22 +203,47 @@ def snapshot(
             why = "no responses in the last interval"
     return Snapshot(
         elapsed=elapsed,
-        pages=pages,
+        pages=int(stats.get("response_received_count", 0)),
         pages_per_min=pages_rate,
-        records=records,
+        records=int(stats.get("item_scraped_count", 0)),
         records_per_min=records_rate,
-        per_edition=per_edition,
-        written=written,
+        per_edition=_per_edition(stats),
+        written=sum(stats.get(f"records/written/{kind}", 0) for kind in ("article", "album")),
         queue=queue,
         listings_left=listings_left,
         remaining=remaining,
         eta=eta,
         why_unknown=why,
         extra=extra,
-        phase=phase,
+        phase="ids" if id_range is not None else ("listings" if listings_left else "items"),
         eta_at_least=at_least,
         eta_pages_per_min=rate,
     )
+
+
+def _per_edition(stats: dict[str, Any]) -> dict[str, int]:
+    """Records per edition (`items/vi`, `items/en`), in the stats' order."""
+    return {
+        k[len("items/") :]: v
+        for k, v in stats.items()
+        if k.startswith("items/") and "/" not in k[6:]
+    }
+
+
+def _ids_left(
+    stats: dict[str, Any], id_range: tuple[int, int], extra: dict[str, Any]
+) -> tuple[int | None, str]:
+    """An ids= run: the ids left to probe (into `extra`), and whether they make an ETA yet."""
+    start, end = id_range
+    left = (
+        (end - start + 1)
+        - int(stats.get("ids/already_probed", 0))
+        - int(stats.get("ids/probed", 0))
+    )
+    extra["ids_left"] = max(left, 0)
+    if "ids/slugless" in stats:
+        return max(left, 0), ""
+    return None, "checking that the server resolves bare ids"
 
 
 class LiveBar:

@@ -153,69 +153,16 @@ class RobotsMiddleware:
     ) -> None:
         """Fetch and settle `robots`; never raises."""
         url = f"{origin}/robots.txt"
-        problem = "not fetched"
         try:
-            for attempt in range(self.max_retries + 1):
-                retry_after = None
-                self.stats.inc_value("politeness/robots/requests")
-                try:
-                    response = await self.crawler.engine.download_async(
-                        Request(
-                            url,
-                            priority=self.DOWNLOAD_PRIORITY,
-                            # Our retry loop, not RetryMiddleware's: this one gives up by
-                            # stopping the crawl rather than by dropping one request.
-                            meta={"dont_obey_robotstxt": True, "dont_retry": True},
-                            callback=NO_CALLBACK,
-                        )
-                    )
-                except CrawlClosing:
-                    raise
-                except IgnoreRequest as e:
-                    # Another middleware dropped it (e.g. too many redirects): retrying would
-                    # not help, and crawling without the rules is not an option.
-                    problem = f"request ignored ({e})"
-                    break
-                except Exception as e:  # timeout, refused, DNS, reset, ...
-                    problem = f"{type(e).__name__}: {e}"
-                    self.stats.inc_value(f"politeness/robots/errors/{type(e).__name__}")
-                else:
-                    status = response.status
-                    self.stats.inc_value(f"politeness/robots/status/{status}")
-                    if 200 <= status < 300:
-                        await self._parsed(origin, robots, response, request)
-                        return
-                    if 400 <= status < 500 and status != 429:
-                        logger.info(
-                            "robots.txt of %s answered %d: no rules, everything allowed",
-                            origin,
-                            status,
-                        )
-                        robots.settle("ready")
-                        return
-                    problem = f"HTTP {status}"
-                    retry_after = self.policy.retry_after(response)
-                if attempt < self.max_retries:
-                    wait = self.policy.backoff(attempt) * random.uniform(  # noqa: S311
-                        1 - self.jitter, 1 + self.jitter
-                    )
-                    wait = max(retry_after or 0.0, min(self.policy.backoff_max, wait))
-                    logger.warning(
-                        "robots.txt of %s unavailable (%s); attempt %d of %d in %.2f s",
-                        origin,
-                        problem,
-                        attempt + 2,
-                        self.max_retries + 1,
-                        wait,
-                    )
-                    self.stats.inc_value("politeness/backoff_seconds", round(wait, 3))
-                    await self.policy.sleep(wait)
+            problem = await self._attempts(origin, robots, request, url)
         except CrawlClosing:
             robots.settle("failed", problem=CLOSING)
             return
         except Exception as e:
             logger.exception("Unexpected error while fetching %s", url)
             problem = f"{type(e).__name__}: {e}"
+        if problem is None:  # settled by an answer
+            return
         if stale is not None and stale.state == "ready":
             logger.warning(
                 "robots.txt of %s could not be re-fetched (%s); keeping the cached rules",
@@ -226,6 +173,83 @@ class RobotsMiddleware:
             robots.fetched_at -= self.max_age - REFRESH_RETRY_S
             return
         self._give_up(origin, robots, problem)
+
+    async def _attempts(
+        self, origin: str, robots: _Robots, request: Request, url: str
+    ) -> str | None:
+        """Up to 1 + ROBOTS_MAX_RETRIES tries of `url`: None once an answer settled `robots`, else the
+        last attempt's problem."""
+        problem = "not fetched"
+        for attempt in range(self.max_retries + 1):
+            retry_after = None
+            try:
+                response = await self._download(url)
+            except CrawlClosing:
+                raise
+            except IgnoreRequest as e:
+                # Another middleware dropped it (e.g. too many redirects): retrying would
+                # not help, and crawling without the rules is not an option.
+                return f"request ignored ({e})"
+            except Exception as e:  # timeout, refused, DNS, reset, ...
+                problem = f"{type(e).__name__}: {e}"
+                self.stats.inc_value(f"politeness/robots/errors/{type(e).__name__}")
+            else:
+                if await self._answered(origin, robots, response, request):
+                    return None
+                problem = f"HTTP {response.status}"
+                retry_after = self.policy.retry_after(response)
+            if attempt < self.max_retries:
+                await self._back_off(origin, problem, attempt, retry_after)
+        return problem
+
+    async def _download(self, url: str) -> Response:
+        self.stats.inc_value("politeness/robots/requests")
+        return await self.crawler.engine.download_async(
+            Request(
+                url,
+                priority=self.DOWNLOAD_PRIORITY,
+                # Our retry loop, not RetryMiddleware's: this one gives up by
+                # stopping the crawl rather than by dropping one request.
+                meta={"dont_obey_robotstxt": True, "dont_retry": True},
+                callback=NO_CALLBACK,
+            )
+        )
+
+    async def _answered(
+        self, origin: str, robots: _Robots, response: Response, request: Request
+    ) -> bool:
+        """Settle `robots` from an answer that says something (2xx rules, 4xx none); False for
+        one worth retrying (429, 5xx, others)."""
+        status = response.status
+        self.stats.inc_value(f"politeness/robots/status/{status}")
+        if 200 <= status < 300:
+            await self._parsed(origin, robots, response, request)
+            return True
+        if 400 <= status < 500 and status != 429:
+            logger.info(
+                "robots.txt of %s answered %d: no rules, everything allowed", origin, status
+            )
+            robots.settle("ready")
+            return True
+        return False
+
+    async def _back_off(
+        self, origin: str, problem: str, attempt: int, retry_after: float | None
+    ) -> None:
+        wait = self.policy.backoff(attempt) * random.uniform(  # noqa: S311
+            1 - self.jitter, 1 + self.jitter
+        )
+        wait = max(retry_after or 0.0, min(self.policy.backoff_max, wait))
+        logger.warning(
+            "robots.txt of %s unavailable (%s); attempt %d of %d in %.2f s",
+            origin,
+            problem,
+            attempt + 2,
+            self.max_retries + 1,
+            wait,
+        )
+        self.stats.inc_value("politeness/backoff_seconds", round(wait, 3))
+        await self.policy.sleep(wait)
 
     async def _parsed(
         self, origin: str, robots: _Robots, response: Response, request: Request

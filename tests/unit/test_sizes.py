@@ -13,18 +13,13 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 
 # path -> lines today. Not split yet: the page helpers (crawler/pages/common.py: parsing, text,
-# URL forms, page regions and metadata, each a seam for a module of its own), the schema checks
-# (cross-field checks apart from the JSON Schema loading).
+# URL forms, page regions and metadata, each a seam for a module of its own).
 MODULE_ALLOWED = {
     "crawler/pages/common.py": 769,
-    "crawler/schema.py": 509,
 }
 # "path::Class.function" -> lines today.
 FUNCTION_ALLOWED = {
     "crawler/rebuild.py::rebuild_state": 157,
-    "crawler/observe/chart.py::_months_panel": 79,
-    "crawler/politeness/robots.py::RobotsMiddleware._fetch": 78,
-    "crawler/observe/progress.py::snapshot": 78,
     "crawler/warc/middleware.py::WarcMiddleware.archive": 63,
     "crawler/pipelines/record.py::RecordPipeline._finish": 61,
 }
