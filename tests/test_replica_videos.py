@@ -66,6 +66,8 @@ def test_pages_media_and_posters_are_served(rep) -> None:
 def test_video_section_lists_every_video_across_pages(rep) -> None:
     _, home = _text(rep, "vi", "/")
     assert 'href="/video/"' in home or 'href="https://baolongan.vn/video/"' in home
+    newest = rep.videos.items[-1].path
+    assert f'href="{newest}"' in home or f'href="https://baolongan.vn{newest}"' in home
     _, en_home = _text(rep, "en", "/")
     assert "/video/" not in en_home
     found: set[str] = set()

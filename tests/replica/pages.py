@@ -565,6 +565,8 @@ class Replica:
     def render_home(self, ctx: Ctx, rnd: random.Random) -> str:
         ch = self.chrome(ctx.host)
         latest = self._entries(ctx, None, self.site.latest(ctx.host, 12))
+        if self.videos is not None and ctx.host == "vi":  # the two newest videos among the news
+            latest += self._entries(ctx, VIDEO_SECTION, self.videos.newest_first()[:2])
         albs = self.cfg.album_section[ctx.host]
         alb_entries = self._entries(ctx, albs, self.site.listing_positions(ctx.host, albs.slug)[:3])
         main = ch.home_main(ctx, latest, albs, alb_entries)

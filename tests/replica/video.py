@@ -2,7 +2,8 @@
 
 docs/site.md knows the vi URL form and nothing else, so the replica decides and varies the rest:
 - The English edition shows no video section (its URL form is unknown): videos are vi-only items.
-- A `Video` section in the vi menu lists them, paginated like every other section.
+- A `Video` section in the vi menu lists them, paginated like every other section; the vi home
+  page shows the two newest among its latest news.
 - Each page shows a title, a description (the lead), a date in the site's form, a poster image and
   a media file on the image host (`/media/video/YYYY/<videoId>.mp4`, a few synthetic bytes served
   as `video/mp4`); some pages also embed a player from youtube.com, which a crawler must never fetch.
