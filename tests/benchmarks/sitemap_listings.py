@@ -7,6 +7,11 @@ the items each discovery source found. Discovering every article through the lis
 those listing pages; through the sitemap it takes the sitemap files alone, so the listing pages
 saved are the difference. (The crawler still pages the listings: they name each item's sections,
 which no sitemap does; the figure says what a sitemap-only discovery pass would cost.)
+
+Measured 2026-12-03 (seed 1, 5 hidden): 1,000 articles: 149 listing pages, 241 sitemap files (-92:
+one sitemap per month of ten years outnumbers a small site's listing pages); 5,000 articles: 688
+listing pages, 254 sitemap files, 434 saved. At the real site's ~200,000 articles the monthly
+sitemaps stay near 250 while the listing pages grow with the articles.
 """
 
 from __future__ import annotations
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         f"listing pages fetched (home pages, every page of every section): {m['listing_pages']:,}"
     )
     print(f"sitemap files fetched (indexes and monthly sitemaps): {m['sitemap_files']:,}")
-    print(f"listing pages the sitemap saved for discovery: {m['saved']:,} (negative: it cost more)")
+    cost = " (negative: the sitemap files outnumber the listing pages)" if m["saved"] < 0 else ""
+    print(f"listing pages the sitemap saved for discovery: {m['saved']:,}{cost}")
     print(f"items found by source: {m['found']}")
     print(f"items only that source found: {m['only']}")
     return 0
