@@ -27,6 +27,8 @@ REPLAYED_SETTINGS = (
     "INCREMENTAL_OVERLAP_PAGES",
     "MAX_IMAGES_PER_PAGE",
     "MAX_BODY_CHARS",
+    "MEDIA_MAX_BYTES",
+    "EXTRA_DISCOVERY",
 )
 # A replayed run's records are what they are; a gate that failed then fails again now.
 ACCEPTED = {EXIT_CODES[s] for s in ("success", "success_with_warnings", "quality_gate_failed")}

@@ -91,6 +91,8 @@ WARCINFO_SETTINGS = (
     "RECHECK_BUDGET",
     "INCREMENTAL_OVERLAP_PAGES",
     "MAX_IMAGES_PER_PAGE",
+    "MEDIA_MAX_BYTES",
+    "EXTRA_DISCOVERY",
     # What shapes the records: a replay must cut bodies alike.
     "MAX_BODY_CHARS",
 )
