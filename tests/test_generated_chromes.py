@@ -257,7 +257,7 @@ def test_byline_and_widgets_sit_where_drawn_without_touching_the_body():
     rep, art, page = article_page(first_with(lambda c: "script@after" in c["in_body"]), long_body)
     assert page.index(served_blocks(art, rep.breaks)[-1]) < page.rindex("var qcSlot")
     n = first_with(lambda c: "related@before" in c["in_body"])
-    rep, art, page = article_page(n, lambda a: rep_related(a))
+    rep, art, page = article_page(n, rep_related)
     related = rep.chrome("vi").related(rep.ctx("vi"), rep_related(art))
     assert page.index(related) < page.index(served_blocks(art, rep.breaks)[0])
 
@@ -385,7 +385,7 @@ def test_break_removes_the_field_from_generated_pages(field):
         "title": lambda a: a.title, "lead": lambda a: a.lead, "byline": lambda a: a.byline.raw,
         "published": lambda a: a.dt.strftime("%d/%m/%Y - %H:%M"), "kicker": lambda a: a.kicker,
     }  # fmt: skip
-    old = [a for a in articles(rep, "vi", lambda a: values[field](a)) if a.dt.year < 2024][:5]
+    old = [a for a in articles(rep, "vi", values[field]) if a.dt.year < 2024][:5]
     assert old
     for art in old:
         page = get(rep, "vi", art.path)

@@ -48,8 +48,8 @@ def linked_article_ids(rep: Replica) -> set[int]:
             continue
         if page.status != 200 or not isinstance(page.body, str):
             continue
-        for href in HREF_RE.findall(page.body):
-            href = href.replace("&amp;", "&")
+        for raw in HREF_RE.findall(page.body):
+            href = raw.replace("&amp;", "&")
             url = urlsplit(urljoin("https://baolongan.vn" if host == "vi" else "", href))
             target = HOSTS.get(url.netloc, host) if url.netloc else host
             if url.netloc and url.netloc not in HOSTS:

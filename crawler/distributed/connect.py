@@ -36,7 +36,7 @@ def _connect(settings: Any) -> Coordinator:
             f"cannot reach Redis at REDIS_URL={settings.get('REDIS_URL')!r}: {exc}"
         ) from None
     output_dir = Path(settings.get("OUTPUT_DIR") or "output")
-    coordinator = Coordinator(
+    return Coordinator(
         server,
         crawl=settings.get("DISTRIBUTED_CRAWL") or "default",
         worker=settings.get("DISTRIBUTED_WORKER") or default_worker_id(output_dir),
@@ -44,4 +44,3 @@ def _connect(settings: Any) -> Coordinator:
         worker_timeout_s=settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT_S", 60.0),
         keep_days=settings.getfloat("DISTRIBUTED_KEEP_DAYS", 7.0),
     )
-    return coordinator

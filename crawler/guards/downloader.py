@@ -60,7 +60,7 @@ class PortalHostsMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.guards.fetchable(request.url):
-            return None
+            return
         reason = "offsite_redirect" if request.meta.get("redirect_urls") else "offsite_request"
         raise self.guards.refuse(
             request.url, request.url, reason, f"host {urlsplit(request.url).netloc}"
@@ -112,7 +112,7 @@ class ResponseGuardMiddleware:
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> None:
         if isinstance(exception, IgnoreRequest) or _is_robots(request):
-            return None  # already handled, or robots.txt's own business (politeness)
+            return  # already handled, or robots.txt's own business (politeness)
         reason = "download_error"
         for types, code in _EXCEPTION_REASONS:
             if isinstance(exception, types):

@@ -77,7 +77,7 @@ class GateRules:
 
 
 def _levels(name: str, value: Any) -> Levels | None:
-    if value is None or value == "" or value == "null":
+    if value is None or value in ("", "null"):
         return None
     if isinstance(value, str):
         try:

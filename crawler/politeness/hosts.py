@@ -180,8 +180,7 @@ class HostPolicy:
         state = self.hosts.get(key)
         if state is not None:
             self._apply_floor(key, state, slot)
-        if slot.delay < MIN_SLOT_DELAY:
-            slot.delay = MIN_SLOT_DELAY
+        slot.delay = max(slot.delay, MIN_SLOT_DELAY)
 
     def _apply_floor(self, key: str, state: HostState, slot: Slot) -> None:
         floor = state.floor

@@ -68,11 +68,10 @@ class PoliteRetryMiddleware(RetryMiddleware):
         key = self.policy.slot_key(request)
         state = self.policy.hosts.get(key)
         if not_before <= time.time() and (state is None or state.pause_until <= time.monotonic()):
-            return None
+            return
         waited = await self.policy.wait_for_host(key, not_before)
         if waited > 0.05:
             logger.debug("Waited %.2f s before %s", waited, request)
-        return None
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None

@@ -3,6 +3,7 @@ pauses a host that answered 429 or 503."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -24,7 +25,7 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
     except ValueError:
         pass
     else:
-        return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
+        return max(0.0, seconds) if not math.isnan(seconds) and seconds != math.inf else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

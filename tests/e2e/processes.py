@@ -37,7 +37,7 @@ def start(
 
 def wait_paused(proc: subprocess.Popen, out: Path, moment: str, timeout: float = 120) -> Path:
     """Block until the crawl sleeps at `moment`; returns the marker file it wrote."""
-    marker = out / f"paused-{moment.split(':')[0]}"
+    marker = out / f"paused-{moment.split(':', maxsplit=1)[0]}"
     deadline = time.monotonic() + timeout
     while not marker.exists() or not marker.read_text():
         assert proc.poll() is None, f"crawl ended (exit {proc.returncode}) before {moment}"

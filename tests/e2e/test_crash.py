@@ -44,7 +44,7 @@ def start(rep, out, pause_at: str | None = None) -> subprocess.Popen:
 
 
 def kill_when_paused(proc: subprocess.Popen, out, moment: str, timeout: float = 120) -> None:
-    marker = out / f"paused-{moment.split(':')[0]}"
+    marker = out / f"paused-{moment.split(':', maxsplit=1)[0]}"
     deadline = time.monotonic() + timeout
     while not marker.exists():
         assert proc.poll() is None, f"crawl ended before reaching {moment}"

@@ -241,7 +241,8 @@ class _Handler(BaseHTTPRequestHandler):
         if hit_no <= len(statuses):
             status = statuses[hit_no - 1]
             body = f"<html><body><p>{status}</p></body></html>".encode()
-            return self.send(status, {"Content-Type": HTML}, body)
+            self.send(status, {"Content-Type": HTML}, body)
+            return
         if spec.get("delay"):
             time.sleep(spec["delay"])
         headers = {
@@ -250,7 +251,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = spec.get("status", 200)
         if "generate" in spec:
             generator = GENERATORS[spec["generate"]]
-            return generator(self, case, spec.get("params", {}), status, headers)
+            generator(self, case, spec.get("params", {}), status, headers)
+            return
         body = b""
         if spec.get("body"):
             body = (case.folder / spec["body"]).read_bytes()

@@ -164,10 +164,16 @@ def _param(case: Case):
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_case(hostile: HostileCrawl, case: Case):
+    _check_counts(hostile, case)
+    _check_hits(hostile, case)
+    _check_record(hostile, case)
+
+
+def _check_counts(hostile: HostileCrawl, case: Case) -> None:
+    """Each expected stat in the report, with its log line."""
     expect = case.expect
     url = hostile.server.url(case.host, case.path)
     log = hostile.log
-
     for key, n in expect["stats"].items():
         assert _report_count(hostile.report, key) >= n, f"{key} not counted in the run report"
         group, _, reason = key.partition("/")
@@ -182,6 +188,10 @@ def test_case(hostile: HostileCrawl, case: Case):
     for key, n in expect.get("stats_dump", {}).items():
         assert hostile.stats.get(key, 0) >= n, key
 
+
+def _check_hits(hostile: HostileCrawl, case: Case) -> None:
+    """How often the server saw the case's paths."""
+    expect = case.expect
     if "hits" in expect:  # a count, or [least, most]
         low, high = expect["hits"] if isinstance(expect["hits"], list) else [expect["hits"]] * 2
         assert low <= hostile.server.count(case.host, case.path) <= high
@@ -190,8 +200,11 @@ def test_case(hostile: HostileCrawl, case: Case):
     for path, n in expect.get("hits_also", {}).items():
         assert hostile.server.count(case.host, path) == n, path
 
+
+def _check_record(hostile: HostileCrawl, case: Case) -> None:
+    """The record the case leaves (or that it leaves none)."""
     record_id = _record_id(case)
-    want = expect["record"]
+    want = case.expect["record"]
     if want is None:
         if record_id:
             assert record_id not in hostile.records, "a skipped case must leave no record"
@@ -213,7 +226,7 @@ def test_case(hostile: HostileCrawl, case: Case):
     if "url_path" in want:
         assert record["url"] == hostile.server.url(case.host, want["url_path"])
     for code in want.get("quality_issues", ()):
-        assert f"record {record['url']}: quality issues" in log and code in log
+        assert f"record {record['url']}: quality issues" in hostile.log and code in hostile.log
 
 
 def test_retries_happened_before_giving_up(hostile: HostileCrawl):

@@ -876,23 +876,22 @@ class Site:
             else:
                 c = r.choice(T.VI_PHOTO_CREDITS)
                 full, credits, core = f"(Ảnh: {c})", [c], ""
+        elif v < 0.4:
+            full = core
+        elif v < 0.75:
+            c = r.choice(T.EN_PHOTO_CREDITS)
+            label = "photo" if c == "Chi Tam" and r.random() < 0.5 else "Photo"
+            full, credits = f"{core} ({label}: {c})", [c]
+        elif v < 0.88:
+            c = r.choice(T.EN_NAMES)
+            core = core + "."
+            full, credits = f"{core} Photograph: {c}", [c]
+        elif v < 0.96:
+            a, b = r.choice(T.EN_NAMES), r.choice(["VNA", "Internet"])
+            full, credits = f"{core} (Photo: {a}) (Photo: {b})", [a, b]
         else:
-            if v < 0.4:
-                full = core
-            elif v < 0.75:
-                c = r.choice(T.EN_PHOTO_CREDITS)
-                label = "photo" if c == "Chi Tam" and r.random() < 0.5 else "Photo"
-                full, credits = f"{core} ({label}: {c})", [c]
-            elif v < 0.88:
-                c = r.choice(T.EN_NAMES)
-                core = core + "."
-                full, credits = f"{core} Photograph: {c}", [c]
-            elif v < 0.96:
-                a, b = r.choice(T.EN_NAMES), r.choice(["VNA", "Internet"])
-                full, credits = f"{core} (Photo: {a}) (Photo: {b})", [a, b]
-            else:
-                c = r.choice(T.EN_PHOTO_CREDITS)
-                full, credits, core = f"(Photo: {c})", [c], ""
+            c = r.choice(T.EN_PHOTO_CREDITS)
+            full, credits, core = f"(Photo: {c})", [c], ""
         parts: tuple[str, ...] = (full,)
         if lang == "en" and core and r.random() < 0.3:  # duplicated in place (never credit-only)
             parts = (full, full) if r.random() < 0.5 else (f"{full} {full}",)
@@ -934,26 +933,9 @@ class Site:
         sep = r.choice([" – ", " – ", " –", " - ", "– ", " -"])
         return Byline(f"By {a}{sep}Translated by {t}", (a,), (t,))
 
-    def _base_article(self, p: int) -> Article:
-        r = T.rng(self.seed, "art", p)
-        lang = self.lang(p)
-        dt = self.dt(p)
-        year = dt.year
-        title = T.title(r, lang, year)  # first draw: original_title() repeats it
-        old_slugs: tuple[str, ...] = ()
-        if self.has_old_title(p):
-            new = self._retitle(p, title)
-            if new != title:
-                old_slugs, title = (T.slugify(title),), new
-        kicker = T.kicker(r, lang) if r.random() < 0.12 else None
-        lead = T.paragraph(r, lang, year, r.randint(1, 2))
-        if lang == "vi" and r.random() < 0.35:
-            lead = "(LA) - " + lead
-        if p in self.specials.no_lead:
-            lead = None
-        n_par = r.randint(3, 9)
-        paras: list[list] = [[T.paragraph(r, lang, year)] for _ in range(n_par)]
-        # inline links to other articles
+    def _inline_links(self, r, p: int, lang: str, paras: list[list]) -> None:
+        """Links to other articles into `paras` (in place), with their random draws in order."""
+        n_par = len(paras)
         for x in self.outbound(p):
             anchor = (
                 self.original_title(x)
@@ -983,6 +965,27 @@ class Site:
                         ),
                     ]
                 )
+
+    def _base_article(self, p: int) -> Article:
+        r = T.rng(self.seed, "art", p)
+        lang = self.lang(p)
+        dt = self.dt(p)
+        year = dt.year
+        title = T.title(r, lang, year)  # first draw: original_title() repeats it
+        old_slugs: tuple[str, ...] = ()
+        if self.has_old_title(p):
+            new = self._retitle(p, title)
+            if new != title:
+                old_slugs, title = (T.slugify(title),), new
+        kicker = T.kicker(r, lang) if r.random() < 0.12 else None
+        lead = T.paragraph(r, lang, year, r.randint(1, 2))
+        if lang == "vi" and r.random() < 0.35:
+            lead = "(LA) - " + lead
+        if p in self.specials.no_lead:
+            lead = None
+        n_par = r.randint(3, 9)
+        paras: list[list] = [[T.paragraph(r, lang, year)] for _ in range(n_par)]
+        self._inline_links(r, p, lang, paras)  # inline links to other articles
         if r.random() < 0.05:
             i = r.randrange(n_par)
             ext = Link(

@@ -34,10 +34,10 @@ def visible_blocks(art: Article, breaks: frozenset[str]) -> list[Block]:
         if b.kind == "img":
             if "images" in breaks:
                 continue
-            if "captions" in breaks:
-                b = Block(
-                    "img", image=Image(b.image.url, b.image.pos, b.image.form, None, None, None)
-                )
+            if "captions" in breaks:  # the image without its caption and credits
+                image = Image(b.image.url, b.image.pos, b.image.form, None, None, None)
+                out.append(Block("img", image=image))
+                continue
         out.append(b)
     return out
 

@@ -83,11 +83,10 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         if anc is body:
             break
         if anc.tag == "figure":
-            cap = anc.find(".//figcaption")
-            return cap
+            return anc.find(".//figcaption")
     # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
     row = _enclosing(img, body, "tr")
-    if row is not None and _image_row(row, img):
+    if row is not None and _image_row(row):
         blocks.add(row)
         nxt = row.getnext()
         if nxt is not None and nxt.tag == "tr" and nxt.find(".//img") is None:
@@ -117,7 +116,7 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
     return _next_caption_p(top, blocks)
 
 
-def _image_row(row: Element, img: Element) -> bool:
+def _image_row(row: Element) -> bool:
     """A table row holding just this image and no text: a layout table of photos, each row
     followed by its caption row (one photo with its caption, or a whole album)."""
     return len(row.findall(".//img")) == 1 and not collapse(text_of(row))

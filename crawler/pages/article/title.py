@@ -156,8 +156,8 @@ def _best_title_el(
     regions = pg.regions_for(container)
     own = article_id(pg.url)
     ranked: list[tuple[int, int, Element]] = []
-    for i, el in enumerate(found):
-        el = _title_block(el)
+    for i, shown in enumerate(found):
+        el = _title_block(shown)
         if regions.in_chrome(el) or _links_away(el, own):
             continue
         rank = 0 if el.tag in HEADINGS else 1 if TITLE_HINT_RE.search(pg.hint(el)) else 2
