@@ -4,6 +4,7 @@ Streams and their rows:
     articles    `ArticleRecord` (articles, photo albums and videos, told apart by `type`)
     tombstones  `Tombstone` (an id that is gone from the site)
     rejected    `Rejected` (a record that failed its schema, with the failing paths)
+    sightings   `Sighting` (what a run saw of an id after writing its record: a section, URL, edition)
     latest      no class of its own: one row per id, an `ArticleRecord` or, when the id is gone, its
                 `Tombstone` (told apart by the `status` key, which only tombstones have)
 
@@ -262,6 +263,29 @@ class Tombstone(_Record):
 
 
 @dataclass(kw_only=True)
+class Sighting(_Record):
+    """What a run learned about an id after writing its record (stream `sightings`)."""
+
+    schema_version: str = _f(
+        "Version of the record contract this record follows.", default=SCHEMA_VERSION
+    )
+    id: str = _f("The item's id, as in its article records.")
+    run_id: str = _f("Crawl run that saw it; the record it adds to is that run's record of the id.")
+    kind: Literal["section", "url", "edition"] = _f(
+        "`section` (a listing named it), `url` (fetched or linked as this URL) or `edition` (reached on that edition's host)."
+    )
+    value: str = _f(
+        "The section's slug (full path, no slashes at either end), the URL as fetched or linked, or the edition (`vi`, `en`)."
+    )
+    name: str | None = _f(
+        "The section's menu label when kind is `section`, else null.", default=None
+    )
+    seen_at: str = _f(
+        "When the crawler wrote the sighting out (UTC, `Z`); the sighting itself came at most RECORD_DELAY plus a few seconds earlier."
+    )
+
+
+@dataclass(kw_only=True)
 class SchemaError(_Record):
     """One failing path of a rejected record, as returned by `crawler.schema.validate`."""
 
@@ -299,6 +323,7 @@ RECORD_CLASSES: dict[str, type[_Record]] = {
     "articles": ArticleRecord,
     "tombstones": Tombstone,
     "rejected": Rejected,
+    "sightings": Sighting,
 }
 
 

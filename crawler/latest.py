@@ -6,18 +6,24 @@ as `records/latest/<run_id>.jsonl`: a hard link to the same file (no second copy
 articles). Older per-run copies beyond `LATEST_KEEP` are pruned (README "Using the data").
 
 Rows are copied byte for byte from the article files where they were written (the state store keeps
-each line's file and offset), so the view never re-serializes or re-validates anything; the one
-change is a row's `translations`, filled with the ids naming it (crawler/pairs.py).
+each line's file and offset), so the view never re-validates anything. Two changes: a row's
+`translations`, filled with the ids naming it (crawler/pairs.py), and for an id its run sighted again
+after writing its record (the `sightings` stream), `sections`, `urls_seen`, `editions_seen` and
+`edition` as those sightings make them (crawler/records/sightings.py): the state store keeps what the
+record and its sightings lines add up to (`sighted`), so only those rows are re-serialized.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 from crawler.pairs import translation_index, with_translations
+from crawler.records.merge import folded_fields
 from crawler.state import StateStore
+from crawler.writer import dumps
 
 
 def write_latest(
@@ -33,15 +39,17 @@ def write_latest(
 
     def lines():
         for w in state.db.execute(
-            "SELECT w.file, w.offset FROM written w JOIN items i ON i.id = w.id "
-            "AND w.version = i.version WHERE w.stream='articles' AND i.status='live' "
-            "ORDER BY w.id"
+            "SELECT w.file, w.offset, s.seen FROM written w JOIN items i ON i.id = w.id "
+            "AND w.version = i.version LEFT JOIN sighted s ON s.run_id = w.run_id "
+            "AND s.id = w.id AND s.lines > 0 "
+            "WHERE w.stream='articles' AND i.status='live' ORDER BY w.id"
         ):
             fh = handles.get(w["file"])
             if fh is None:
                 fh = handles[w["file"]] = open(output_dir / w["file"], "rb")  # noqa: SIM115
             fh.seek(w["offset"])
-            yield fh.readline()
+            line = fh.readline()
+            yield line if w["seen"] is None else with_sightings(line, json.loads(w["seen"]))
 
     try:
         # Two passes: the first learns which rows name which originals (crawler/pairs.py).
@@ -58,6 +66,14 @@ def write_latest(
     _publish(tmp, target, records / "latest.jsonl")
     prune_latest(target.parent, run_id, keep)
     return target, rows
+
+
+def with_sightings(line: bytes, seen: dict[str, list]) -> bytes:
+    """An article line with where it was seen replaced by what its record and the run's sightings
+    of it add up to (`seen`: crawler.records.merge `covered` form)."""
+    record = json.loads(line)
+    record.update(folded_fields(seen))
+    return (dumps(record) + "\n").encode("utf-8")
 
 
 def _publish(tmp: Path, per_run: Path, stable: Path) -> None:

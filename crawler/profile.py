@@ -29,6 +29,8 @@ PROFILES: dict[str, dict[str, object]] = {
         "RETRY_AFTER_MAX": 1.0,
         # The replica is on this machine; a power cut is not what its tests are about.
         "WARC_FSYNC_EACH_RECORD": False,
+        # Records written within a second of their fetch: tests see streaming, not an idle flush.
+        "RECORD_DELAY": 0,
     },
 }
 

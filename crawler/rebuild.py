@@ -5,9 +5,11 @@ What comes back: runs (from the reports; a run without a final report, or stoppe
 is left unfinished so the same command resumes it), every written line with its file and offset,
 per id its newest version (hash, dates, sections, editions, WARC pointer, validators from the
 archived response headers) or its tombstone, and the page requisites already archived.
-What does not: the `ids=` probe log (a backfill probes again), the sightings and pending records
-of an unfinished run (its resumed run fetches those items again) and when unchanged items were
-last re-checked (each counts as checked when its newest version was fetched).
+Sightings lines (records/sightings/) are folded into what each written record was seen as, so the
+latest view and the next run see the sections, URLs and editions they add.
+What does not: the `ids=` probe log (a backfill probes again), the sightings not yet written and the
+pending records of an unfinished run (its resumed run fetches those items again) and when unchanged
+items were last re-checked (each counts as checked when its newest version was fetched).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.editions import Editions
+from crawler.records.merge import KINDS, add_sightings, covered
+from crawler.records.row import folded_columns
+from crawler.records.sightings import as_new
 from crawler.run import RESUMABLE_REASONS  # a report with one: the run stopped to be resumed
 from crawler.state import StateStore
 from crawler.statecheck import STATE_FILE, record_run_ids
@@ -112,15 +117,7 @@ def _validators(warc_dir: Path, filename: str, offset: int) -> tuple[str | None,
         return None, None
 
 
-def rebuild_state(output_dir: Path, editions: Editions) -> dict[str, int]:
-    """Write a new state store beside the old one and move it into place; the old files are
-    kept as `state.sqlite3.broken-<time>`. The caller holds OUTPUT_DIR's lock."""
-    records_dir, warc_dir = output_dir / "records", output_dir / "warc"
-    target = output_dir / STATE_FILE
-    temp = output_dir / (STATE_FILE + ".rebuild")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{temp}{suffix}").unlink(missing_ok=True)
-
+def _reports(output_dir: Path) -> dict[str, dict[str, Any]]:
     reports: dict[str, dict[str, Any]] = {}
     for path in sorted((output_dir / "reports").glob("*.json")):
         try:
@@ -129,8 +126,13 @@ def rebuild_state(output_dir: Path, editions: Editions) -> dict[str, int]:
             continue
         if isinstance(report, dict) and report.get("run_id"):
             reports[report["run_id"]] = report
-    infos: dict[str, dict[str, str]] = {}  # per run id
-    fetched_from: dict[str, Editions] = {}  # per WARC file: where the run fetched the portal
+    return reports
+
+
+def _warc_infos(warc_dir: Path) -> tuple[dict[str, dict[str, str]], dict[str, Editions]]:
+    """Per run id its warcinfo fields; per WARC file where its run fetched the portal."""
+    infos: dict[str, dict[str, str]] = {}
+    fetched_from: dict[str, Editions] = {}
     if warc_dir.is_dir():
         for path in sorted(warc_dir.glob("*.warc.gz")) + sorted(
             warc_dir.glob("*.warc.gz" + OPEN_SUFFIX)
@@ -142,118 +144,182 @@ def rebuild_state(output_dir: Path, editions: Editions) -> dict[str, int]:
                 fetched_from[path.name.removesuffix(OPEN_SUFFIX)] = Editions(
                     info["setting-EDITION_URL_VI"], info["setting-EDITION_URL_EN"]
                 )
+    return infos, fetched_from
+
+
+def _runs(store: StateStore, run_ids: set[str], reports: dict, infos: dict, counts: dict) -> None:
+    for run_id in sorted(run_ids):
+        report, info = reports.get(run_id, {}), infos.get(run_id, {})
+        signature = report.get("signature") or info.get("run-signature")
+        mode = report.get("mode") or info.get("run-mode") or "full"
+        finished = bool(report) and report.get("finish_reason") not in RESUMABLE_REASONS
+        if not finished and not signature:
+            finished = True  # nothing to match a resumed run with: close it as failed
+        store.start_run(run_id, signature, _run_started(run_id), mode)
+        if finished:
+            status = report.get("status") or "crawl_failed"
+            done = _iso(report.get("finished_at")) or _run_started(run_id)
+            store.finish_run(run_id, done, status)
+        else:
+            counts["unfinished_runs"] += 1
+        counts["runs"] += 1
+
+
+class _Lines:
+    """Every line of the record files, marked written; per id its newest version and tombstone,
+    and per (run, id) what its record and the run's sightings lines add up to."""
+
+    def __init__(self) -> None:
+        self.newest: dict[str, dict[str, Any]] = {}
+        self.gone: dict[str, dict[str, Any]] = {}
+        self.sighted: dict[tuple[str, str], tuple[dict[str, list], int]] = {}
+
+    def read(self, store: StateStore, output_dir: Path, run_id: str) -> int:
+        records_dir = output_dir / "records"
+        files = [("articles", p) for p in sorted(records_dir.glob(f"articles/{run_id}/*.jsonl"))]
+        files += [
+            (stream, records_dir / stream / f"{run_id}.jsonl")
+            for stream in ("tombstones", "rejected", "sightings")
+        ]
+        lines = 0
+        for stream, path in files:
+            if not path.exists():
+                continue
+            rel = str(path.relative_to(output_dir))
+            for offset, record in _lines(path):
+                item_id = record.get("id")
+                if not isinstance(item_id, str):
+                    continue
+                if stream == "sightings":
+                    self._sighting(run_id, record)
+                    continue
+                version = (record.get("version") or 0) if stream == "articles" else 0
+                store.mark_written(run_id, stream, item_id, version, rel, offset)
+                lines += 1
+                if stream == "articles":
+                    self._article(run_id, record)
+                elif stream == "tombstones":
+                    self._tombstone(run_id, record)
+        return lines
+
+    def _article(self, run_id: str, record: dict[str, Any]) -> None:
+        old = self.newest.get(record["id"])
+        version = record.get("version") or 0
+        if old is None or (version, run_id) >= (old["version"], old["run_id"]):
+            self.newest[record["id"]] = record
+        self.sighted[(run_id, record["id"])] = (covered(record), 0)
+
+    def _tombstone(self, run_id: str, record: dict[str, Any]) -> None:
+        old = self.gone.get(record["id"])
+        key = (record.get("run_id") or run_id, record.get("detected_at") or "")
+        if old is None or key >= (old["run_id"], old["detected_at"] or ""):
+            self.gone[record["id"]] = {**record, "run_id": key[0]}
+
+    def _sighting(self, run_id: str, line: dict[str, Any]) -> None:
+        had = self.sighted.get((run_id, line["id"]))
+        if had is not None and line.get("kind") in KINDS:
+            self.sighted[(run_id, line["id"])] = (add_sightings(had[0], as_new([line])), had[1] + 1)
+
+    def seen_as(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The row's seen columns of a newest version: its record's, or with its run's sightings."""
+        had = self.sighted.get((record.get("run_id") or "", record["id"]))
+        if had is not None and had[1]:
+            return folded_columns(had[0])
+        return {
+            "edition": record.get("edition"),
+            "sections": json.dumps(record.get("sections") or [], ensure_ascii=False),
+            "editions_seen": json.dumps(record.get("editions_seen") or []),
+        }
+
+
+def _item_row(
+    record: dict[str, Any], where: dict | None, warc_dir: Path, mapping: Editions
+) -> dict[str, Any]:
+    etag, modified = (
+        _validators(warc_dir, where["filename"], int(where["offset"])) if where else (None, None)
+    )
+    return {
+        "id": record["id"],
+        "type": record.get("type"),
+        "status": "live",
+        "version": record.get("version"),
+        "content_hash": record.get("content_hash"),
+        "first_seen": record.get("first_seen"),
+        "last_seen": record.get("last_seen"),
+        "last_checked": record.get("last_seen"),
+        "published_at": record.get("published_at"),
+        # Production form, mapped as the run that fetched it was configured.
+        "url": mapping.to_production(record["url"]) if record.get("url") else None,
+        "canonical_url": record.get("canonical_url"),
+        "etag": etag,
+        "last_modified": modified,
+        "warc_filename": record.get("warc_filename"),
+        "warc_record_id": record.get("warc_record_id"),
+        "warc_payload_digest": record.get("warc_payload_digest"),
+        "last_run": record.get("run_id"),
+    }
+
+
+def _requisites(store: StateStore, pointers: dict, fetched_from: dict, editions: Editions) -> int:
+    requisites = 0
+    for entry in pointers.values():
+        url = entry.get("url") or ""
+        if entry.get("mime") in HTML_MIMES or url.endswith("/robots.txt"):
+            continue
+        ts = entry["_ts"]
+        first = _iso(f"{ts[:4]}-{ts[4:6]}-{ts[6:8]}T{ts[8:10]}:{ts[10:12]}:{ts[12:14]}Z")
+        status = int(entry["status"]) if str(entry.get("status", "")).isdigit() else 0
+        mapping = fetched_from.get(entry.get("filename") or "", editions)
+        store.record_requisite(mapping.to_production(url), status, first)
+        requisites += 1
+    return requisites
+
+
+def _items(
+    store: StateStore, seen: _Lines, warc_dir: Path, pointers: dict, fetched_from: dict, editions
+) -> int:
+    gone = 0
+    for item_id, record in seen.newest.items():
+        mapping = fetched_from.get(record.get("warc_filename") or "", editions)
+        where = pointers.get(record.get("warc_record_id"))
+        row = {**_item_row(record, where, warc_dir, mapping), **seen.seen_as(record)}
+        tomb = seen.gone.get(item_id)
+        if tomb and (tomb["run_id"], tomb.get("detected_at") or "") >= (
+            record.get("run_id") or "",
+            record.get("last_seen") or "",
+        ):
+            row.update(status="gone", last_checked=tomb.get("detected_at"))
+            gone += 1
+        store.upsert_item(row)
+    for (run_id, item_id), (done, lines) in seen.sighted.items():
+        store.put_sighted(run_id, item_id, done, lines)
+    return gone
+
+
+def rebuild_state(output_dir: Path, editions: Editions) -> dict[str, int]:
+    """Write a new state store beside the old one and move it into place; the old files are
+    kept as `state.sqlite3.broken-<time>`. The caller holds OUTPUT_DIR's lock."""
+    warc_dir = output_dir / "warc"
+    target = output_dir / STATE_FILE
+    temp = output_dir / (STATE_FILE + ".rebuild")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{temp}{suffix}").unlink(missing_ok=True)
+    reports = _reports(output_dir)
+    infos, fetched_from = _warc_infos(warc_dir)
     run_ids = record_run_ids(output_dir) | set(reports)
 
     counts = {"runs": 0, "unfinished_runs": 0, "lines": 0, "items": 0, "gone": 0}
     store = StateStore(temp)
     try:
         with store.transaction():
+            _runs(store, run_ids, reports, infos, counts)
+            seen = _Lines()
             for run_id in sorted(run_ids):
-                report, info = reports.get(run_id, {}), infos.get(run_id, {})
-                signature = report.get("signature") or info.get("run-signature")
-                mode = report.get("mode") or info.get("run-mode") or "full"
-                finished = bool(report) and report.get("finish_reason") not in RESUMABLE_REASONS
-                if not finished and not signature:
-                    finished = True  # nothing to match a resumed run with: close it as failed
-                store.start_run(run_id, signature, _run_started(run_id), mode)
-                if finished:
-                    status = report.get("status") or "crawl_failed"
-                    done = _iso(report.get("finished_at")) or _run_started(run_id)
-                    store.finish_run(run_id, done, status)
-                else:
-                    counts["unfinished_runs"] += 1
-                counts["runs"] += 1
-
-            newest: dict[str, dict[str, Any]] = {}
-            gone: dict[str, dict[str, Any]] = {}
-            for run_id in sorted(run_ids):
-                files = [
-                    ("articles", p) for p in sorted(records_dir.glob(f"articles/{run_id}/*.jsonl"))
-                ]
-                files += [
-                    (stream, records_dir / stream / f"{run_id}.jsonl")
-                    for stream in ("tombstones", "rejected")
-                ]
-                for stream, path in files:
-                    if not path.exists():
-                        continue
-                    rel = str(path.relative_to(output_dir))
-                    for offset, record in _lines(path):
-                        item_id = record.get("id")
-                        if not isinstance(item_id, str):
-                            continue
-                        version = (record.get("version") or 0) if stream == "articles" else 0
-                        store.mark_written(run_id, stream, item_id, version, rel, offset)
-                        counts["lines"] += 1
-                        if stream == "articles":
-                            old = newest.get(item_id)
-                            if old is None or (version, run_id) >= (old["version"], old["run_id"]):
-                                newest[item_id] = record
-                        elif stream == "tombstones":
-                            old = gone.get(item_id)
-                            key = (record.get("run_id") or run_id, record.get("detected_at") or "")
-                            if old is None or key >= (old["run_id"], old["detected_at"] or ""):
-                                gone[item_id] = {**record, "run_id": key[0]}
-
+                counts["lines"] += seen.read(store, output_dir, run_id)
             pointers = {e.get("warc-record-id"): e for e in _cdxj_entries(warc_dir)}
-            for item_id, record in newest.items():
-                where = pointers.get(record.get("warc_record_id"))
-                etag, modified = (
-                    _validators(warc_dir, where["filename"], int(where["offset"]))
-                    if where
-                    else (None, None)
-                )
-                row = {
-                    "id": item_id,
-                    "type": record.get("type"),
-                    "edition": record.get("edition"),
-                    "status": "live",
-                    "version": record.get("version"),
-                    "content_hash": record.get("content_hash"),
-                    "first_seen": record.get("first_seen"),
-                    "last_seen": record.get("last_seen"),
-                    "last_checked": record.get("last_seen"),
-                    "published_at": record.get("published_at"),
-                    # Production form, mapped as the run that fetched it was configured.
-                    "url": fetched_from.get(
-                        record.get("warc_filename") or "", editions
-                    ).to_production(record["url"])
-                    if record.get("url")
-                    else None,
-                    "canonical_url": record.get("canonical_url"),
-                    "etag": etag,
-                    "last_modified": modified,
-                    "warc_filename": record.get("warc_filename"),
-                    "warc_record_id": record.get("warc_record_id"),
-                    "warc_payload_digest": record.get("warc_payload_digest"),
-                    "last_run": record.get("run_id"),
-                    "sections": json.dumps(record.get("sections") or [], ensure_ascii=False),
-                    "editions_seen": json.dumps(record.get("editions_seen") or []),
-                }
-                tomb = gone.get(item_id)
-                if tomb and (tomb["run_id"], tomb.get("detected_at") or "") >= (
-                    record.get("run_id") or "",
-                    record.get("last_seen") or "",
-                ):
-                    row.update(status="gone", last_checked=tomb.get("detected_at"))
-                    counts["gone"] += 1
-                store.upsert_item(row)
-                counts["items"] += 1
-
-            requisites = 0
-            for entry in pointers.values():
-                url = entry.get("url") or ""
-                if entry.get("mime") in HTML_MIMES or url.endswith("/robots.txt"):
-                    continue
-                first = _iso(
-                    f"{entry['_ts'][:4]}-{entry['_ts'][4:6]}-{entry['_ts'][6:8]}T"
-                    f"{entry['_ts'][8:10]}:{entry['_ts'][10:12]}:{entry['_ts'][12:14]}Z"
-                )
-                status = int(entry["status"]) if str(entry.get("status", "")).isdigit() else 0
-                mapping = fetched_from.get(entry.get("filename") or "", editions)
-                store.record_requisite(mapping.to_production(url), status, first)
-                requisites += 1
-            counts["requisites"] = requisites
+            counts["gone"] = _items(store, seen, warc_dir, pointers, fetched_from, editions)
+            counts["items"] = len(seen.newest)
+            counts["requisites"] = _requisites(store, pointers, fetched_from, editions)
     finally:
         store.close()
 

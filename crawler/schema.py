@@ -36,6 +36,7 @@ SCHEMA_FILES = {
     "articles": "article.schema.json",
     "tombstones": "tombstone.schema.json",
     "rejected": "rejected.schema.json",
+    "sightings": "sightings.schema.json",
 }
 STREAMS = (*SCHEMA_FILES, "latest")
 REQUIRED_FORMATS = ("uri", "iri", "date-time")

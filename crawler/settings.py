@@ -183,6 +183,12 @@ FRONTIER_ENABLED = True
 FRONTIER_COMMIT_EVERY = 500
 FRONTIER_COMMIT_INTERVAL = 1.0
 
+# Records stream: a record is written RECORD_DELAY seconds after its page was fetched (within about
+# 15 s more: crawler/pipelines/record.py), with the sections, URLs and editions seen of it by then;
+# what is seen of it later goes to records/sightings/. The delay lets the fetch from the item's home
+# host replace another host's and the listings crawled meanwhile name its sections.
+RECORD_DELAY = 30
+
 # Write records/latest.jsonl (the site as of the newest run; replaced atomically) and its hard link
 # records/latest/<run_id>.jsonl when a run closes. It copies every live item's newest line, so on a
 # full archive it costs a full read of the records.

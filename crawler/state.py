@@ -28,9 +28,16 @@ CREATE TABLE IF NOT EXISTS items(
 CREATE TABLE IF NOT EXISTS sightings(
   run_id TEXT, id TEXT, kind TEXT, value TEXT, extra TEXT,
   PRIMARY KEY(run_id, id, kind, value)) WITHOUT ROWID;
--- Extracted records waiting until the listings that can name their sections are crawled.
+-- Extracted records waiting RECORD_DELAY seconds (staged_at: time.time()) before they are written.
 CREATE TABLE IF NOT EXISTS pending(
-  run_id TEXT, id TEXT, record TEXT, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
+  run_id TEXT, id TEXT, record TEXT, staged_at REAL, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
+-- Per id a run wrote a record for: what its record and sightings lines say it was seen as
+-- (crawler.records.merge `covered`, JSON) and how many sightings lines it has.
+CREATE TABLE IF NOT EXISTS sighted(
+  run_id TEXT, id TEXT, seen TEXT, lines INTEGER, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
+-- Ids sighted again after the run wrote their record: the sightings stream's to-do list.
+CREATE TABLE IF NOT EXISTS sighted_again(run_id TEXT, id TEXT, PRIMARY KEY(run_id, id))
+  WITHOUT ROWID;
 -- Lines on disk: the state side of the writer's protocol.
 CREATE TABLE IF NOT EXISTS written(
   run_id TEXT, stream TEXT, id TEXT, version INTEGER, file TEXT, offset INTEGER,
@@ -46,6 +53,11 @@ CREATE TABLE IF NOT EXISTS templates(edition TEXT PRIMARY KEY, data TEXT, update
 -- Why a URL or id a urls_file/ids run asked for was not archived (crawler.requested).
 CREATE TABLE IF NOT EXISTS misses(
   run_id TEXT, id TEXT, reason TEXT, PRIMARY KEY(run_id, id)) WITHOUT ROWID;
+-- A new sighting of an id the run has written: queued for the sightings stream, in the sighting's
+-- own autocommit, so a crash never loses one (OR IGNORE: a repeated sighting fires nothing).
+CREATE TRIGGER IF NOT EXISTS sighting_after_record AFTER INSERT ON sightings
+WHEN EXISTS(SELECT 1 FROM written WHERE run_id=NEW.run_id AND stream='articles' AND id=NEW.id)
+BEGIN INSERT OR IGNORE INTO sighted_again VALUES(NEW.run_id, NEW.id); END;
 """
 
 ITEM_COLUMNS = [
@@ -94,6 +106,7 @@ class StateStore:
         "runs": {"mode": "TEXT"},
         "items": {"sections": "TEXT", "editions_seen": "TEXT"},
         "written": {"offset": "INTEGER"},
+        "pending": {"staged_at": "REAL"},
     }
 
     def _migrate(self) -> None:
@@ -228,17 +241,27 @@ class StateStore:
         ).fetchone()
         return json.loads(row["record"]) if row else None
 
-    def put_pending(self, run_id: str, item_id: str, record: dict[str, Any]) -> None:
+    def put_pending(
+        self, run_id: str, item_id: str, record: dict[str, Any], staged_at: float
+    ) -> None:
+        """Stage a record; replacing one keeps when it was first staged (its delay runs from then)."""
         self.db.execute(
-            "INSERT OR REPLACE INTO pending VALUES(?,?,?)",
-            (run_id, item_id, json.dumps(record, ensure_ascii=False)),
+            "INSERT INTO pending(run_id, id, record, staged_at) VALUES(?,?,?,?) "
+            "ON CONFLICT(run_id, id) DO UPDATE SET record=excluded.record",
+            (run_id, item_id, json.dumps(record, ensure_ascii=False), staged_at),
         )
 
-    def iter_pending(self, run_id: str, batch: int = 500) -> Iterator[list[dict[str, Any]]]:
-        """Pending records in batches; each batch is read before the caller deletes it."""
+    def iter_pending(
+        self, run_id: str, batch: int = 500, staged_before: float | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Pending records (those staged before `staged_before` when given) in batches; each batch
+        is read before the caller deletes it. A record staged by an older crawler (no time) is due."""
+        before = float("inf") if staged_before is None else staged_before
         while True:
             rows = self.db.execute(
-                "SELECT record FROM pending WHERE run_id=? ORDER BY id LIMIT ?", (run_id, batch)
+                "SELECT record FROM pending WHERE run_id=? AND coalesce(staged_at, 0) <= ? "
+                "ORDER BY staged_at, id LIMIT ?",
+                (run_id, before, batch),
             ).fetchall()
             if not rows:
                 return
@@ -251,6 +274,35 @@ class StateStore:
 
     def delete_pending(self, run_id: str, item_id: str) -> None:
         self.db.execute("DELETE FROM pending WHERE run_id=? AND id=?", (run_id, item_id))
+
+    # --- what written records were seen as (the sightings stream) ----------------------------
+    def sighted(self, run_id: str, item_id: str) -> tuple[dict[str, list], int] | None:
+        row = self.db.execute(
+            "SELECT seen, lines FROM sighted WHERE run_id=? AND id=?", (run_id, item_id)
+        ).fetchone()
+        return (json.loads(row["seen"]), row["lines"] or 0) if row else None
+
+    def put_sighted(self, run_id: str, item_id: str, seen: dict[str, list], lines: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sighted VALUES(?,?,?,?)",
+            (run_id, item_id, json.dumps(seen, ensure_ascii=False), lines),
+        )
+
+    def sighted_again(self, run_id: str, limit: int = 500) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM sighted_again WHERE run_id=? ORDER BY id LIMIT ?", (run_id, limit)
+        )
+        return [r["id"] for r in rows]
+
+    def done_sighted_again(self, run_id: str, item_id: str) -> None:
+        self.db.execute("DELETE FROM sighted_again WHERE run_id=? AND id=?", (run_id, item_id))
+
+    def written_ids(self, run_id: str, stream: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT id FROM written WHERE run_id=? AND stream=? ORDER BY id",
+            (run_id, stream),
+        )
+        return [r["id"] for r in rows]
 
     # --- written lines ------------------------------------------------------------------------
     def mark_written(

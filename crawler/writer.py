@@ -2,12 +2,13 @@
 
 Why not Scrapy's FEEDS: a SIGKILL loses the feed's buffered items and a resumed crawl overwrites
 numbered batch files (docs/pitfalls.md). Protocol here: append a batch of lines, flush and fsync, and only
-then commit the batch's state rows (crawler.pipelines.RecordPipeline). On start, `reconcile()` cuts a
+then commit the batch's state rows (crawler/pipelines/write.py). On start, `reconcile()` cuts a
 torn last line and reports every complete line, so lines written but not committed are committed.
 
 Layout under OUTPUT_DIR (globbable, one file per run and edition):
     records/articles/<run_id>/<edition>.jsonl     articles and albums (type tells them apart)
     records/tombstones/<run_id>.jsonl
+    records/sightings/<run_id>.jsonl              what the run saw of an id after writing its record
     records/rejected/<run_id>.jsonl
     records/latest/<run_id>.jsonl                 the site as of this run (docs/contract.md "latest" view)
     records/latest.jsonl                          the newest run's view (crawler/latest.py)
@@ -96,7 +97,7 @@ class RecordWriter:
         if arts.is_dir():
             for p in sorted(arts.glob("*.jsonl")):
                 yield "articles", p
-        for stream in ("tombstones", "rejected"):
+        for stream in ("tombstones", "rejected", "sightings"):
             p = self.root / stream / f"{self.run_id}.jsonl"
             if p.exists():
                 yield stream, p

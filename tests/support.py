@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.records.sightings import fold
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2025-06-30"
 REFERENCE_NOW = "2025-06-30T23:00:00+07:00"
@@ -115,6 +117,23 @@ def article_records(output_dir: Path) -> list[dict]:
     for path in sorted((output_dir / "records" / "articles").glob("*/*.jsonl")):
         records.extend(read_jsonl(path))
     return records
+
+
+def sighting_lines(output_dir: Path) -> list[dict]:
+    lines: list[dict] = []
+    for path in sorted((output_dir / "records" / "sightings").glob("*.jsonl")):
+        lines.extend(read_jsonl(path))
+    return lines
+
+
+def folded_records(output_dir: Path) -> list[dict]:
+    """The article records with the sightings of their run folded in: sections, urls_seen,
+    editions_seen and edition as the latest view shows them (records stream before the run has
+    seen every listing and link; what it sees later is in records/sightings/)."""
+    later: dict[tuple[str, str], list[dict]] = {}
+    for line in sighting_lines(output_dir):
+        later.setdefault((line["run_id"], line["id"]), []).append(line)
+    return [fold(r, later.get((r["run_id"], r["id"]), [])) for r in article_records(output_dir)]
 
 
 def latest_report(output_dir: Path) -> dict:

@@ -17,6 +17,8 @@ STREAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     # The latest view holds live article records only (crawler/latest.py).
     "latest": ("articles", ("latest.jsonl",)),
     "tombstones": ("tombstones", ("tombstones/*.jsonl",)),
+    # What runs saw of ids after writing their records (the latest view has them folded in).
+    "sightings": ("sightings", ("sightings/*.jsonl",)),
 }
 
 

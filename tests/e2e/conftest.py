@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ReplicaHandle, article_records, latest_report, replica, run_crawl
+from tests.support import ReplicaHandle, folded_records, latest_report, replica, run_crawl
 
 # Three seeds that select different page chromes and pagination styles (checked in test_seeds_differ).
 SEEDS = (1, 2, 3)
@@ -21,7 +21,7 @@ class Crawl:
     replica: ReplicaHandle
     output_dir: Path
     exit_code: int
-    records: list[dict]
+    records: list[dict]  # with the run's sightings folded in, as the latest view shows them
     truth: list[dict]
     report: dict
 
@@ -37,7 +37,7 @@ def full_crawls(tmp_path_factory) -> dict[int, Crawl]:
             # Page requisites are the archive tests' business; here they would only triple the time.
             result = run_crawl(rep, out, settings={"FETCH_REQUISITES": "False"})
             crawls[seed] = Crawl(
-                seed, rep, out, result.returncode, article_records(out), rep.truth_records(),
+                seed, rep, out, result.returncode, folded_records(out), rep.truth_records(),
                 latest_report(out),
             )  # fmt: skip
         yield crawls

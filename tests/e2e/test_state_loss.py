@@ -38,6 +38,15 @@ def items(path) -> dict:
         db.close()
 
 
+def sighted(path) -> dict:
+    """What each run's record of an id and its sightings lines add up to (the sightings stream)."""
+    db = sqlite3.connect(path)
+    try:
+        return {(r[0], r[1]): r[2:] for r in db.execute("SELECT * FROM sighted WHERE lines > 0")}
+    finally:
+        db.close()
+
+
 def crawl_log(out) -> str:
     return (out / "crawl.log").read_text(encoding="utf-8", errors="replace")
 
@@ -108,6 +117,7 @@ def test_rebuild_state_restores_the_archive_and_versions_continue(archive, tmp_p
         assert "state store rebuilt" in done.stdout
         # Per id, the rebuilt store says what the lost one said.
         assert items(out / STATE) == items(archive["good"])
+        assert sighted(out / STATE) == sighted(archive["good"])
         first = article_records(out)
         result = run_crawl(rep, out)
         assert result.returncode in (0, 3), crawl_log(out)[-3000:]

@@ -56,6 +56,14 @@ DUCKDB_EXPECTED = {
     "credit VARCHAR)[]",
 }
 TOMBSTONE_EXPECTED = {"http_status": pa.int64(), "detected_at": UTC, "last_seen_live": UTC}
+SIGHTING_EXPECTED = {
+    "id": pa.string(),
+    "run_id": pa.string(),
+    "kind": pa.string(),
+    "value": pa.string(),
+    "name": pa.string(),
+    "seen_at": UTC,
+}
 
 
 def jsonl_rows(archive: Path, stream: str) -> list[dict]:
@@ -64,6 +72,7 @@ def jsonl_rows(archive: Path, stream: str) -> list[dict]:
         "articles": sorted(records.glob("articles/*/*.jsonl")),
         "latest": [records / "latest.jsonl"],
         "tombstones": sorted(records.glob("tombstones/*.jsonl")),
+        "sightings": sorted(records.glob("sightings/*.jsonl")),
     }[stream]
     return [row for path in files for row in read_jsonl(path)]
 
@@ -79,7 +88,7 @@ def exported(archive: Path, tmp_path_factory) -> tuple[Path, subprocess.Complete
 
 def test_one_file_per_stream_with_jsonl_row_counts(archive, exported) -> None:
     out, result = exported
-    for stream in ("articles", "latest", "tombstones"):
+    for stream in ("articles", "latest", "tombstones", "sightings"):
         rows = jsonl_rows(archive, stream)
         assert pq.read_metadata(out / f"{stream}.parquet").num_rows == len(rows), stream
         assert f"{stream}: {len(rows)} rows" in result.stdout
@@ -95,6 +104,12 @@ def test_arrow_types_fixed_from_schema(exported) -> None:
         assert got == EXPECTED, stream
     schema = pq.read_schema(out / "tombstones.parquet")
     assert {name: schema.field(name).type for name in TOMBSTONE_EXPECTED} == TOMBSTONE_EXPECTED
+    # The sightings stream: the same columns whether or not the archive has a sighting yet.
+    schema = pq.read_schema(out / "sightings.parquet")
+    assert {name: schema.field(name).type for name in schema.names} == {
+        "schema_version": pa.string(),
+        **SIGHTING_EXPECTED,
+    }
 
 
 def test_all_null_column_keeps_its_type(archive, tmp_path) -> None:
