@@ -2,7 +2,9 @@
 
 An example is a ```sh or ```python block between `<!-- example:NAME -->` (or
 `<!-- example:NAME after:OTHER -->`, a block continuing OTHER's Python session) and
-`<!-- /example -->`; a block naming the archive that cannot run here says why
+`<!-- /example -->`. One marked `<!-- example:NAME needs:SERVICE -->` runs in the test that starts
+SERVICE (`needs:scrapyd`: tests/scrapyd/test_operating_examples.py); a block naming the archive that
+cannot run at all says why
 (`<!-- no-example: REASON -->`). The only change is the `/srv/baolongan` prefix, pointed at a folder holding
 a copy of a real crawl as `archive` (with its Parquet export made, for the Parquet examples). Shell
 blocks run with bash, Python blocks with this interpreter (the venv's), from the repository root;
@@ -26,7 +28,7 @@ from tests.support import ROOT
 pytestmark = pytest.mark.e2e
 
 MARKED = re.compile(
-    r"<!-- example:(?P<name>[\w-]+)(?: after:(?P<after>[\w-]+))? -->\s*"
+    r"<!-- example:(?P<name>[\w-]+)(?: after:(?P<after>[\w-]+))?(?: needs:(?P<needs>[\w-]+))? -->\s*"
     r"```(?P<lang>sh|python)\n(?P<code>.*?)```\s*<!-- /example -->",
     re.S,
 )
@@ -44,13 +46,14 @@ class Example:
     lang: str
     code: str
     after: str | None
+    needs: str | None = None  # a service the example talks to, started by its own test
 
 
 def examples() -> list[Example]:
     found = []
     for doc in DOCS:
         for m in MARKED.finditer(doc.read_text(encoding="utf-8")):
-            found.append(Example(doc.name, m["name"], m["lang"], m["code"], m["after"]))
+            found.append(Example(doc.name, m["name"], m["lang"], m["code"], m["after"], m["needs"]))
     return found
 
 
@@ -79,7 +82,9 @@ def run(example: Example, srv: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("example", examples(), ids=lambda e: f"{e.doc}:{e.name}")
+@pytest.mark.parametrize(
+    "example", [e for e in examples() if e.needs is None], ids=lambda e: f"{e.doc}:{e.name}"
+)
 def test_example_runs_as_printed(example: Example, srv: Path) -> None:
     result = run(example, srv)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
