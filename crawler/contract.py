@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from crawler.editions import album_item_id, article_item_id
+from crawler.editions import album_item_id, article_item_id, video_item_id
 from crawler.items import content_hash
 
 Problems = Iterator[tuple[str, str, str]]  # (JSON path, rule, message)
@@ -68,7 +68,7 @@ def _is_str_list(value: Any) -> bool:
 
 
 def _identity(r: Mapping[str, Any]) -> Problems:
-    """The id agrees with article_id/album_id; the record never links to itself."""
+    """The id agrees with article_id/album_id/video_id; the record never links to itself."""
     rid, kind = r.get("id"), r.get("type")
     if not isinstance(rid, str):
         return
@@ -83,6 +83,13 @@ def _identity(r: Mapping[str, Any]) -> Problems:
         and rid not in (album_item_id(ed, album_id) for ed in ("vi", "en"))
     ):
         yield "$.id", "contract:id", f"{short(rid)} does not match album_id ({album_id})"
+    video_id = r.get("video_id")
+    if (
+        kind == "video"
+        and isinstance(video_id, int)
+        and rid not in (video_item_id(ed, video_id) for ed in ("vi", "en"))
+    ):
+        yield "$.id", "contract:id", f"{short(rid)} does not match video_id ({video_id})"
     if isinstance(r.get("links"), list) and rid in r["links"]:
         yield "$.links", "contract:self_link", "links holds the record's own id"
 

@@ -356,6 +356,8 @@ NEGATIVE = {
     "edition": (article(edition="fr"), "$.edition", "enum"),
     "editions-seen": (article(editions_seen=["vi", "xx"]), "$.editions_seen[1]", "enum"),
     "type": (article(type="podcast"), "$.type", "enum"),
+    "video-id-mismatch": (video(video_id=2983), "$.id", "contract:id"),
+    "video-with-article-id": (video(article_id=2982), "$.article_id", "type"),
     "schema-version": (article(schema_version="0.9.0"), "$.schema_version", "const"),
     # missing, extra, wrong type
     "missing-title": (_without("title"), "$.title", "required"),
