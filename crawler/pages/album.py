@@ -46,10 +46,12 @@ def parse_album(
     editions: Editions,
     chrome: frozenset[str] = frozenset(),
     learn: bool = False,
+    *,
+    requisites: bool = False,
 ) -> Extraction:
     """Raw record fields of a photo-album page. `url` is the URL it was fetched from; `chrome` as
     for parse_article."""
-    pg = load(html, url, editions, chrome, learn)
+    pg = load(html, url, editions, chrome, learn, requisites)
     alb = album_id(url)
     container = _photo_container(pg)
     pg.strategies["body"] = "most-images" if container is not None else "none"
@@ -76,7 +78,7 @@ def parse_album(
     }
     if note:
         pg.strategies["byline_raw"] = "description-note"
-    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks))
+    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks), pg.requisites)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 thumbnails, icons), so the WARC mirror replays pages whole.
 
 Selectors only; the spider decides what to request. Returned in production form, page order,
-without repeats; only portal hosts (the archive mirrors the portal, not the web).
+without repeats; only portal hosts (the archive mirrors the portal, not the web). Read from the
+tree the page modules parse (crawler/pages/article/page.py `load`, crawler/pages/listing), before
+their scripts are dropped: a page is parsed once.
 """
 
 from __future__ import annotations
 
-from lxml import html as lxml_html
+from lxml import etree
 
 from crawler.editions import Editions
+from crawler.pages.parsing import Element
 
 # (tag, attribute) pairs whose URL a browser loads with the page.
 _SOURCES = (
@@ -21,19 +24,18 @@ _SOURCES = (
     "//source/@srcset",
     "//meta[@property='og:image']/@content",
 )
-_XPATH = " | ".join(_SOURCES)
+_XPATH = etree.XPath(" | ".join(_SOURCES))
 
 
-def page_requisites(html: str, url: str, editions: Editions) -> list[str]:
-    if not html.strip():
-        return []
-    try:
-        root = lxml_html.fromstring(html)
-    except (ValueError, lxml_html.etree.ParserError):
-        return []
+def page_requisites(root: Element, url: str, editions: Editions) -> list[str]:
+    """The requisites of the page parsed as `root` (crawler.pages.common.parse_html), which must
+    still hold its scripts; `url` is the page's URL as fetched."""
     out: dict[str, None] = {}
-    for value in root.xpath(_XPATH):
-        for candidate in str(value).split(","):  # srcset: "a.jpg 1x, b.jpg 2x"
+    for value in _XPATH(root):
+        # Only a srcset lists several URLs ("a.jpg 1x, b.jpg 2x"); a `data:` placeholder in a
+        # src holds a comma of its own, and what follows it is no URL.
+        candidates = str(value).split(",") if value.attrname == "srcset" else [str(value)]
+        for candidate in candidates:
             href = candidate.strip().split(" ")[0]
             if not href or href.startswith(("data:", "javascript:", "#")):
                 continue

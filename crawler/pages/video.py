@@ -57,10 +57,12 @@ def parse_video(
     editions: Editions,
     chrome: frozenset[str] = frozenset(),
     learn: bool = False,
+    *,
+    requisites: bool = False,
 ) -> Extraction:
     """Raw record fields of a video page. `url` is the URL it was fetched from; `chrome` as for
     parse_article."""
-    pg = load(html, url, editions, chrome, learn)
+    pg = load(html, url, editions, chrome, learn, requisites)
     vid = video_id(url)
     player = _player(pg)
     pg.strategies["body"] = "player" if player is not None else "none"
@@ -85,7 +87,7 @@ def parse_video(
         "links": [],
         "media": media,
     }
-    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks))
+    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks), pg.requisites)
 
 
 def media_type(url: str, declared: str | None = None) -> str:

@@ -1,5 +1,6 @@
-"""NormalizePipeline (100): the text rules of docs/contract.md on every string field of a record;
-counts changes and the extraction strategies behind each field."""
+"""NormalizePipeline (100): the spider's raw fields -> record fields (text rules, bylines, dates,
+captions, language: crawler/normalize/record.py), then the text rules of docs/contract.md on every
+string field; counts what changed and the extraction strategies behind each field."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scrapy.crawler import Crawler
 
 from crawler.normalize.body import DEFAULT_MAX_BODY_CHARS, cut_body_html, cut_body_text
 from crawler.normalize.dates import out_of_range
+from crawler.normalize.record import RAW_ONLY, is_raw, normalize_record
 from crawler.normalize.text import normalize_strings
 from crawler.run import get_run
 
@@ -21,7 +23,8 @@ BODY_FIELDS = ("body_text", "body_html")
 
 
 class NormalizePipeline:
-    """Final text rules on every string field, and stats on how each field was found."""
+    """Record fields from raw ones, final text rules on every string field, and stats on how each
+    field was found and what the rules changed."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -34,6 +37,8 @@ class NormalizePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, dict) and is_raw(item):
+            item = self._from_raw(item)
         adapter = ItemAdapter(item)
         fetch = adapter.get("_fetch") or {}
         for field, strategy in (fetch.get("strategies") or {}).items():
@@ -51,6 +56,25 @@ class NormalizePipeline:
         for issue in adapter.get("quality_issues") or []:
             self.stats.inc_value(f"quality/{issue}")
         return item
+
+    def _from_raw(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The item with its raw content fields replaced by record fields (in record order, the
+        spider's other keys after them) and the rules' quality issues added; counts each field
+        the rules changed (`normalize/record/<field>`)."""
+        record, issues = normalize_record(raw)
+        for key in _RAW_TEXT_FIELDS:
+            if record[key] != raw.get(key):
+                self.stats.inc_value(f"normalize/record/{key}")
+        rest = {k: v for k, v in raw.items() if k not in record and k not in RAW_ONLY}
+        if issues:
+            rest["quality_issues"] = sorted(set(rest.get("quality_issues") or ()) | set(issues))
+        return {**record, **rest}
+
+
+# Text fields the spider sends as found and the record rules may change (captions, bylines and
+# dates gain fields of their own rather than change).
+_RAW_TEXT_FIELDS = ("kicker", "title", "lead", "body_text", "body_html", "byline_raw",
+                    "published_raw", "source_url")  # fmt: skip
 
 
 def _flag_date_out_of_range(adapter: ItemAdapter, now: Any) -> None:

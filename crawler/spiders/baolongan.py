@@ -42,7 +42,6 @@ from crawler.guards.common import Guards
 from crawler.learning import TemplateBook
 from crawler.normalize.text import decode_html
 from crawler.pages.listing import parse_listing
-from crawler.pages.requisites import page_requisites
 from crawler.preview import preview_record
 from crawler.run import get_run, opens_run, run_closing, utcnow_iso
 from crawler.spiders.arguments import SpiderArguments, check_ids_span, check_urls_file, parse_ids
@@ -226,11 +225,11 @@ class BaolonganSpider(
         return text
 
     # --- page requisites ------------------------------------------------------------------------
-    def _requisite_requests(self, html: str, response: Response):
-        """Images, CSS and JS of a page, for the WARC mirror; each archived once across runs."""
+    def _requisite_requests(self, links: list[str], response: Response):
+        """Images, CSS and JS of a page (`links`, read by the page modules from the tree they
+        parsed), for the WARC mirror; each archived once across runs."""
         if not self.fetch_requisites:
             return
-        links = page_requisites(html, response.url, self.portal)
         # At most MAX_IMAGES_PER_PAGE per page; the rest counted and named (crawler/guards).
         for link in Guards.for_crawler(self.crawler).requisites(response.url, links):
             target = self.portal.to_fetch(link)
@@ -258,8 +257,8 @@ class BaolonganSpider(
     def parse_home(self, response: Response):
         self._listing_done()
         html = self._decode(response)
-        yield from self._requisite_requests(html, response)
         listing = self._parse_listing(html, response)
+        yield from self._requisite_requests(listing.requisites, response)
         self.crawler.stats.inc_value("listings/home")
         edition = self.portal.edition_of(response.url)
         for section in listing.menu:
@@ -286,7 +285,9 @@ class BaolonganSpider(
     def _parse_listing(self, html: str, response: Response):
         """parse_listing, teaching the page template on the way (listings come before articles
         and carry the same header, menus, footer and sidebars)."""
-        listing = parse_listing(html, response.url, self.portal, learn=True)
+        listing = parse_listing(
+            html, response.url, self.portal, learn=True, requisites=self.fetch_requisites
+        )
         edition = self.portal.edition_of(response.url) or "vi"
         self.templates.observe(edition, listing.blocks, response.url)
         if listing.base_href_ignored:
@@ -298,8 +299,8 @@ class BaolonganSpider(
         self._listing_done()
         slug, name = response.meta["section"]
         html = self._decode(response)
-        yield from self._requisite_requests(html, response)
         listing = self._parse_listing(html, response)
+        yield from self._requisite_requests(listing.requisites, response)
         self.crawler.stats.inc_value("listings/pages")
         crashpoints.reached("listing", self.run.output_dir)
         seen = self.listing_fingerprints.setdefault(slug, set())
@@ -403,6 +404,7 @@ class BaolonganSpider(
             self.portal,
             chrome=self.templates.chrome(edition),
             learn=True,
+            requisites=self.fetch_requisites,
         )
         self.templates.observe(edition, page.blocks, response.url)
         record, strategies, issues = page.record, page.strategies, page.issues
@@ -411,7 +413,7 @@ class BaolonganSpider(
             # An English article reached on the vi host whose page names the English host: the
             # item is English (docs/contract.md, `edition`), as if reached there.
             self.run.sightings.add_sighting(self.run.run_id, record["id"], "edition", home)
-        yield from self._requisite_requests(page.text, response)
+        yield from self._requisite_requests(page.requisites, response)
         if record.get("type") == "video":  # its poster and media files, for the WARC archive
             yield from self._media_requests(record, response)
         for link in page.link_urls:

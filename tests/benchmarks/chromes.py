@@ -25,6 +25,7 @@ from collections import defaultdict
 from typing import Any
 
 from crawler.extract import extract_page
+from crawler.normalize.record import normalize_record
 from crawler.pages.listing import parse_listing
 from crawler.pages.template import Template
 from tests.benchmarks.extraction import (
@@ -67,7 +68,7 @@ def extract_learning(p: Page, t: Template) -> dict[str, Any]:
     """Ours as the crawler runs it: with the learned chrome, then learning from the page."""
     page = extract_page(p.body, p.charset, p.url, EDITIONS, chrome=t.chrome(), learn=True)
     t.observe(page.blocks)
-    return page.record
+    return normalize_record(page.record)[0]  # what NormalizePipeline makes of the raw fields
 
 
 def chrome_pages(chrome_seed: int, seed: int, articles: int, items: int) -> list[Page]:

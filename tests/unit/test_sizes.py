@@ -15,7 +15,6 @@ MAX_FUNCTION_LINES = 60
 # path -> lines today. Not split yet: the page helpers (crawler/pages/common.py: parsing, text,
 # URL forms, page regions and metadata, each a seam for a module of its own).
 MODULE_ALLOWED = {
-    "crawler/pages/common.py": 769,
 }
 # "path::Class.function" -> lines today.
 FUNCTION_ALLOWED = {

@@ -42,10 +42,13 @@ def parse_article(
     editions: Editions,
     chrome: frozenset[str] = frozenset(),
     learn: bool = False,
+    *,
+    requisites: bool = False,
 ) -> Extraction:
     """Raw record fields of an article page. `url` is the URL it was fetched from; `chrome` the
-    block signatures the site's learned template judges chrome (crawler/pages/template.py)."""
-    pg = load(html, url, editions, chrome, learn)
+    block signatures the site's learned template judges chrome (crawler/pages/template.py);
+    `requisites`: also the page requisites, from the same tree."""
+    pg = load(html, url, editions, chrome, learn, requisites)
     aid = article_id(url)
     container = find_container(pg)
     pg.strategies["body"] = container.strategy
@@ -83,7 +86,7 @@ def parse_article(
         "translation_of_url": sources.translation_of_url,
         "source_url": sources.source_url,
     }
-    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks))
+    return Extraction(fields, pg.strategies, pg.issues, frozenset(pg.blocks), pg.requisites)
 
 
 def locate_header(pg: ArticlePage, at: Anchors) -> tuple[Anchors, dict[str, Found]]:

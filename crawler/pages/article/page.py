@@ -30,6 +30,7 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
+from crawler.pages.requisites import page_requisites
 from crawler.pages.template import block_signatures
 
 __all__ = ["Anchors", "ArticlePage", "Found", "bold_only", "load", "url_slug"]
@@ -111,6 +112,8 @@ class ArticlePage:
     _boxes: dict[Element, bool] = field(default_factory=dict)
     _links: dict[Element, tuple[int, bool]] = field(default_factory=dict)
     _selector: Selector | None = None
+    requisites: list[str] = field(default_factory=list)
+    """Page requisites (crawler/pages/requisites.py), when `load` was asked for them."""
 
     def scan(self) -> None:
         """One walk over the tree collecting what the field rules look up: document order,
@@ -216,14 +219,18 @@ def load(
     editions: Editions,
     chrome: frozenset[str] = frozenset(),
     learn: bool = False,
+    requisites: bool = False,
 ) -> ArticlePage:
-    """Parse once; read metadata before scripts (JSON-LD) are dropped. `chrome`: signatures of
-    the blocks the site's learned template judges chrome; `learn`: collect the page's block
-    signatures to learn from (the crawl does; a one-off extraction need not pay for it)."""
+    """Parse once; read metadata (JSON-LD) and, with `requisites`, the page requisites before
+    scripts are dropped. `chrome`: signatures of the blocks the site's learned template judges
+    chrome; `learn`: collect the page's block signatures to learn from (the crawl does; a one-off
+    extraction need not pay for it, nor for the requisites)."""
     root = parse_html(html)
     meta = read_meta(root)
+    wanted = page_requisites(root, url, editions) if requisites else []
     drop_invisible(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
+    pg.requisites = wanted
     pg.base, ignored = page_base(root, url, editions)
     if ignored:
         pg.issues.append("base_href_ignored")

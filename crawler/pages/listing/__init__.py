@@ -36,6 +36,7 @@ from crawler.pages.listing.pagination import (
     head_pagination,
     pagination_links,
 )
+from crawler.pages.requisites import page_requisites
 from crawler.pages.template import block_signatures
 
 __all__ = ["Listing", "MenuSection", "_has_page_number", "_page_key", "parse_listing"]
@@ -60,14 +61,20 @@ class Listing:
     (its header, menus, footer and sidebars), before the first article (crawler/pages/template.py)."""
     base_href_ignored: bool = False
     """The page's `<base href>` named another site and was ignored (counted by the spider)."""
+    requisites: list[str] = field(default_factory=list)
+    """The page's requisites (crawler/pages/requisites.py), when asked for: from the same tree."""
 
 
-def parse_listing(html: str, url: str, editions: Editions, learn: bool = False) -> Listing:
+def parse_listing(
+    html: str, url: str, editions: Editions, learn: bool = False, requisites: bool = False
+) -> Listing:
     """Menu, entries, other item links and pagination of a listing or home page; with `learn`,
-    the page's block signatures as well (from the same tree)."""
+    the page's block signatures as well, with `requisites` its page requisites (both from the
+    same tree: the page is parsed once)."""
     root = parse_html(html)
     base, base_ignored = page_base(root, url, editions)
     head_links = head_pagination(root, base, editions)
+    wanted = page_requisites(root, url, editions) if requisites else []
     drop_invisible(root)
     blocks = frozenset(block_signatures(root)) if learn else frozenset()
     links = _links(root, base, editions)
@@ -88,6 +95,7 @@ def parse_listing(html: str, url: str, editions: Editions, learn: bool = False) 
         fingerprint=tuple(key for _, key in entries),
         blocks=blocks,
         base_href_ignored=base_ignored,
+        requisites=wanted,
     )
 
 

@@ -1,0 +1,135 @@
+"""Parsing a page once, and the tree helpers every page module uses: measuring an element's text in
+C, removing elements while keeping the text around them, headings, right alignment."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+__all__ = [
+    "HEADINGS",
+    "Element",
+    "drop_invisible",
+    "drop_tag",
+    "drop_tree",
+    "parse_html",
+    "style_right",
+    "text_len",
+    "text_of",
+]
+
+
+# remove_comments/remove_pis: comments never reach the record and would otherwise show up as
+# text nodes in every search. huge_tree: lxml otherwise drops deeply nested content silently
+# (docs/pitfalls.md).
+# The plain etree parser, not lxml.html's: lxml.html looks up a Python element class for every
+# element proxy, which cost more than all field rules together (~1 µs per element visit).
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+Element = etree._Element
+_STRING = etree.XPath("string()", smart_strings=False)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# Elements that carry no visible article text; dropped before any text search so that script
+# strings cannot look like dates or titles. `noscript` usually repeats a lazy-loaded image.
+_INVISIBLE = ("script", "style", "noscript", "template")
+
+
+def parse_html(html: str) -> Element:
+    """Parse decoded page text once; scripts and styles are removed (after JSON-LD is read)."""
+    # lxml refuses a str that still carries an XML encoding declaration.
+    if html.lstrip()[:5].lower() == "<?xml":
+        html = _XML_DECL_RE.sub("", html, count=1)
+    if not html.strip():
+        html = "<html></html>"
+    root = etree.fromstring(html, parser=_PARSER)
+    if root is None:  # nothing parseable (e.g. only a doctype)
+        root = etree.fromstring("<html><body></body></html>", parser=_PARSER)
+    return root
+
+
+def drop_invisible(root: Element) -> None:
+    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+
+
+_TEXT_LEN = etree.XPath("string-length(normalize-space())")
+
+
+def text_len(el: Element) -> int:
+    """Length of the element's whitespace-collapsed text, measured in C (no Python string): the
+    box rules measure every ancestor of many elements. An element without children whose text
+    has no tab, line break or double space (a link, a short line) is measured in Python: the same
+    count (only spaces to trim) without an XPath evaluation's set-up."""
+    if not len(el):
+        t = el.text
+        if not t:
+            return 0
+        if "  " not in t and "\n" not in t and "\t" not in t and "\r" not in t:
+            return len(t.strip(" "))
+    return int(_TEXT_LEN(el))
+
+
+def text_of(el: Element) -> str:
+    """All text inside an element (lxml.html's text_content())."""
+    return _STRING(el)
+
+
+def drop_tree(el: Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    _keep_tail(el, parent)
+    parent.remove(el)
+
+
+def drop_tag(el: Element) -> None:
+    """Replace an element by its content (children and text), as lxml.html's drop_tag()."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    prev = el.getprevious()
+    text = el.text or ""
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text if text else prev.tail
+    elif text:
+        parent.text = (parent.text or "") + text
+    at = parent.index(el)
+    children = list(el)
+    if children:
+        last = children[-1]
+        last.tail = (last.tail or "") + (el.tail or "") if el.tail else last.tail
+    else:
+        _keep_tail(el, parent)
+        el.tail = None
+    for i, child in enumerate(children):
+        parent.insert(at + i, child)  # moves the child (and its tail) out of `el`
+    el.tail = None
+    parent.remove(el)
+
+
+def _keep_tail(el: Element, parent: Element) -> None:
+    if not el.tail:
+        return
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + el.tail
+    else:
+        parent.text = (parent.text or "") + el.tail
+
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def style_right(el: Element) -> bool:
+    """Right-aligned by inline style, `align` attribute or a `right` class word."""
+    style = (el.get("style") or "").lower().replace(" ", "")
+    if "text-align:right" in style:
+        return True
+    if (el.get("align") or "").lower() == "right":
+        return True
+    return bool(_RIGHT_CLASS_RE.search(el.get("class") or ""))
+
+
+_RIGHT_CLASS_RE = re.compile(
+    r"(?<![a-z])(?:text-right|right|align-?right|pull-right|tar)(?![a-z])", re.I
+)

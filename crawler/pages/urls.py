@@ -1,0 +1,70 @@
+"""URL forms on a page: links resolved against the page (or its portal `<base href>`) and mapped
+to production form, article ids of portal URLs, the canonical form of a page URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from crawler.editions import IMAGE_HOSTS, PAGE_HOSTS, Editions, article_id
+from crawler.pages.parsing import Element
+
+__all__ = ["absolute_url", "canonical_host_url", "page_base", "portal_article_id"]
+
+
+def _fetch_netlocs(editions: Editions) -> set[str]:
+    return {urlsplit(editions.vi_base).netloc.lower(), urlsplit(editions.en_base).netloc.lower()}
+
+
+def absolute_url(href: str, page_url: str, editions: Editions) -> str:
+    """`href` as found on the page -> absolute URL in production form.
+
+    Relative links and links on the fetch hosts (a mirror, the replica) are resolved against the
+    page as fetched and mapped to production (`/image/...` onto the image host). A link that
+    already names a production or foreign host is left as written (contract: never re-encoded),
+    so a production crawl and a replica crawl of the same page give the same URLs.
+    """
+    href = href.strip()
+    parts = urlsplit(href)
+    if parts.netloc:
+        host = parts.netloc.lower().split(":")[0]
+        production = host in PAGE_HOSTS or host in IMAGE_HOSTS
+        if production and not parts.scheme:  # protocol-relative: scheme of the host, not the page
+            scheme = IMAGE_HOSTS.get(host, "https")
+            return f"{scheme}:{href}"
+        if production or parts.netloc.lower() not in _fetch_netlocs(editions):
+            return urljoin(page_url, href) if not parts.scheme else href
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return href  # mailto:, javascript:, data: stay as they are
+    return editions.to_production(urljoin(page_url, href))
+
+
+def page_base(root: Element, url: str, editions: Editions) -> tuple[str, bool]:
+    """The URL relative links of the page resolve against: its `<base href>` when that names the
+    portal (a fetch or production host), else the URL it was fetched from. Returns (base, True)
+    when a `<base href>` pointing elsewhere was ignored: an offsite base must not send the
+    crawler's links off the portal, and the caller counts it."""
+    for el in root.iter("base"):
+        href = (el.get("href") or "").strip()
+        if not href:
+            continue
+        base = urljoin(url, href)
+        if urlsplit(base).scheme in ("http", "https") and editions.is_portal(base):
+            return base, False
+        return url, True
+    return url, False
+
+
+def portal_article_id(url: str, editions: Editions) -> int | None:
+    """Article id of an absolute URL on a portal host (any scheme, www or not), else None."""
+    if not editions.is_portal(url):
+        return None
+    return article_id(url)
+
+
+def canonical_host_url(url: str) -> str:
+    """A production page URL in its canonical form: https, no `www.`, no query or fragment."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().split(":")[0]
+    if host.startswith("www.") and host[4:] in PAGE_HOSTS:
+        host = host[4:]
+    return urlunsplit(("https", host, parts.path, "", ""))
