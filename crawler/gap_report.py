@@ -104,12 +104,12 @@ def summary(crawler: Any, run: Any) -> dict[str, Any] | None:
     context = crawl_context(crawler)
     if context.gaps is not UNSET:
         return context.gaps
-    spider = getattr(crawler, "spider", None)
+    asked = context.asked  # what the spider was asked for (None: no spider said)
     state = getattr(run, "state", None)
     result = None
-    if state is not None and getattr(spider, "id_gaps", None):
-        result = probe_summary(state, run.run_id, spider.id_gaps)
-    elif state is not None and gaps.applies(spider):
+    if state is not None and asked is not None and asked.id_gaps:
+        result = probe_summary(state, run.run_id, asked.id_gaps)
+    elif state is not None and gaps.applies(asked):
         gaps.record_gaps(state, run.run_id)
         result = found_summary(state, run.run_id)
     context.gaps = result

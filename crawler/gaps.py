@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from crawler.context import Asked
 from crawler.errors import BadArgumentError
 from crawler.probes import ProbeFeeder
 
@@ -48,14 +49,12 @@ def _table(state: Any) -> Any:
     return state.db
 
 
-def applies(spider: Any) -> bool:
+def applies(asked: Asked | None) -> bool:
     """Gaps mean something after a listing crawl of both editions without a canary limit: one
     edition alone would show the other's ids as gaps, a canary nearly every id."""
-    if spider is None or getattr(spider, "urls_file", None) or getattr(spider, "id_range", None):
+    if asked is None or not asked.listing_crawl or asked.limit:
         return False
-    if getattr(spider, "limit", None):
-        return False
-    return set(getattr(spider, "editions_wanted", []) or []) >= {"vi", "en"}
+    return set(asked.editions) >= {"vi", "en"}
 
 
 def find_gaps(rows: Iterator[tuple[int, str | None]]) -> Iterator[tuple[int, int, str, str]]:

@@ -156,22 +156,22 @@ def outcome(crawler: Any) -> dict[str, Any] | None:
     context = crawl_context(crawler)
     if context.requested is not UNSET:
         return context.requested
-    spider = getattr(crawler, "spider", None)
+    asked = context.asked  # what the spider was asked for (None: no spider said)
     run = find_run(crawler)
     result = None
-    if run is not None and run.state is not None and spider is not None:
+    if run is not None and run.state is not None and asked is not None:
         state, run_id = run.state, run.run_id
         misses, rejected = state.misses(run_id), state.rejected_in_run(run_id)
-        if getattr(spider, "urls_file", None):
+        if asked.urls_file:
             max_url = crawler.settings.getint("URLS_FILE_MAX_URL", urls_file_lines.DEFAULT_MAX_URL)
             archived = state.archived_in_run(run_id)
             figures = urls_file_misses(
-                Path(spider.urls_file), run.editions, max_url, archived, misses, rejected
+                Path(asked.urls_file), run.editions, max_url, archived, misses, rejected
             )
             result = _figures("urls_file", *figures)
-        elif getattr(spider, "id_range", None) and not getattr(spider, "id_gaps", None):
+        elif asked.id_range and not asked.id_gaps:
             # ids=gaps answers in its own report section (crawler/gap_report.py).
-            start, end = spider.id_range
+            start, end = asked.id_range
             probes, live = state.probes_between(start, end), state.live_article_ids(start, end)
             result = _figures("ids", *ids_misses(start, end, probes, live, misses, rejected))
     context.requested = result
