@@ -86,7 +86,7 @@ EXTENSIONS = {
     # Progress lines with rates, queue, per-edition counts and ETA replace LogStats' lines.
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.observe.progress.ProgressExtension": 500,
-    # Refuses bad gate settings at start (exit 2); the gates run in crawler.report.decide_status.
+    # Refuses bad gate settings at start (exit 2); the gates run in crawler.observe.status.
     "crawler.observe.gates.QualityGatesExtension": 510,
 }
 
