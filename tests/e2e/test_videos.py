@@ -5,6 +5,7 @@ left out, counted and named in the report, and no other host's player is ever re
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,19 @@ def test_big_media_and_embeds_left_out_and_reported(crawl) -> None:
     assert {u for u in embeds if any(u in line for line in named_in_log)} == set(embeds)
     asked = [line for line in log if "youtube" in line and ("Crawled (" in line or "GET " in line)]
     assert not asked, asked[:2]
+
+
+def test_generated_chrome_videos_equal_truth(tmp_path) -> None:
+    """Video pages drawn in a generated chrome (--chrome-seed, from CHROME_SEED_BASE) and enough of
+    them (30) for the crawl's template learning to see the player block repeat: still exact."""
+    chrome_seed = int(os.environ.get("CHROME_SEED_BASE", "0")) % 1_000_003
+    extra = ["--videos", "30", "--chrome-seed", str(chrome_seed)]
+    with replica(tmp_path / "replica", articles=30, seed=3, extra=extra) as rep:
+        settings = {"FETCH_REQUISITES": "False", "MEDIA_MAX_BYTES": str(MAX_BYTES)}
+        result = run_crawl(rep, tmp_path / "out", settings=settings)
+        truth = {t["id"]: t for t in rep.truth_records() if t["type"] == "video"}
+    assert result.returncode in (0, 3), (chrome_seed, result.returncode)
+    got = {r["id"]: r for r in article_records(tmp_path / "out") if r["type"] == "video"}
+    assert set(got) == set(truth), chrome_seed
+    wrong = [(v, f) for v in truth for f in FIELDS if got[v][f] != truth[v][f]]
+    assert not wrong, (chrome_seed, wrong[:3])
