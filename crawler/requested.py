@@ -106,41 +106,56 @@ def ids_misses(
     misses: dict[str, str],
     rejected: set[str],
 ) -> tuple[int, int, list[dict[str, Any]]]:
-    """(ids asked, ids in the archive, consecutive ids with one reason as one entry)."""
+    """(ids asked, ids in the archive, consecutive ids with one reason as one entry).
 
-    def reasons() -> Iterator[tuple[int, str]]:
-        for aid in range(start, end + 1):
-            if aid in live:
+    Walks only the ids something is known of (probed, live, missed): the ids between them are
+    `not_fetched` as whole stretches, so `ids=1-99999999` stopped after a few thousand probes
+    answers at once instead of looping over a hundred million ids."""
+
+    def reason(aid: int) -> str:
+        item_id = urls.article_item_id(aid)
+        status = probes.get(aid)
+        if item_id in misses:
+            return _split(misses[item_id])[0]
+        if status is None:
+            return "not_fetched"
+        if status == 0:
+            return "failed"
+        if status != 200:
+            return f"http_{status}"
+        return _unarchived_reason(item_id, {}, rejected, fetched=True)
+
+    def stretches() -> Iterator[tuple[int, int, str]]:
+        missed = (i.removeprefix(urls.ITEM_ID_PREFIX) for i in misses)
+        known = sorted({*probes, *live, *(int(a) for a in missed if a.isdigit())})
+        after = start  # the first id not yet accounted for
+        for aid in known:
+            if aid < start or aid > end:
                 continue
-            item_id = urls.article_item_id(aid)
-            status = probes.get(aid)
-            if item_id in misses:
-                yield aid, _split(misses[item_id])[0]
-            elif status is None:
-                yield aid, "not_fetched"
-            elif status == 0:
-                yield aid, "failed"
-            elif status != 200:
-                yield aid, f"http_{status}"
-            else:
-                yield aid, _unarchived_reason(item_id, {}, rejected, fetched=True)
+            if aid > after:
+                yield after, aid - 1, "not_fetched"
+            if aid not in live:
+                yield aid, aid, reason(aid)
+            after = aid + 1
+        if after <= end:
+            yield after, end, "not_fetched"
 
-    missing = list(_ranges(reasons()))
+    missing = list(_ranges(stretches()))
     lost = sum(m["count"] for m in missing)
     return end - start + 1, end - start + 1 - lost, missing
 
 
-def _ranges(pairs: Iterable[tuple[int, str]]) -> Iterator[dict[str, Any]]:
+def _ranges(stretches: Iterable[tuple[int, int, str]]) -> Iterator[dict[str, Any]]:
+    """Adjacent stretches with one reason joined."""
     first = last = None
     code = ""
-    for aid, reason in pairs:
-        if first is not None and aid == last + 1 and reason == code:
-            last = aid
+    for low, high, reason in stretches:
+        if first is not None and low == last + 1 and reason == code:
+            last = high
             continue
         if first is not None:
             yield _range(first, last, code)
-        first = last = aid
-        code = reason
+        first, last, code = low, high, reason
     if first is not None:
         yield _range(first, last, code)
 
