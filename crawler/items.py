@@ -281,7 +281,7 @@ class Sighting(_Record):
         "The section's menu label when kind is `section`, else null.", default=None
     )
     seen_at: str = _f(
-        "When the crawler wrote the sighting out (UTC, `Z`); the sighting itself came at most RECORD_DELAY plus a few seconds earlier."
+        "When the crawler wrote the sighting out (UTC, `Z`): at most a flush interval (15 s) after the sighting; in distributed mode once the shared crawl was idle."
     )
 
 

@@ -44,7 +44,15 @@ from crawler.warc.index import MANIFEST, read_manifest, sha256_file
 from crawler.warc.middleware import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, payload_digest
 from crawler.warc.writer import OPEN_SUFFIX, closed_files
 from tests.e2e import pywb_support
-from tests.support import ROOT, ReplicaHandle, article_records, crawl_command, replica, run_crawl
+from tests.support import (
+    ROOT,
+    ReplicaHandle,
+    article_records,
+    crawl_command,
+    folded_records,
+    replica,
+    run_crawl,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -181,7 +189,7 @@ def archive(tmp_path_factory) -> Archive:
             out=out,
             exit_codes=codes,
             access=rep.access(),
-            records=article_records(out),
+            records=folded_records(out),  # `edition` as the latest view has it
             irregular={(e["edition"], e["path"]) for e in manifest["entries"]},
         )
         arc.captures = read_captures(arc.files)

@@ -70,6 +70,15 @@ def check_archive(out, truth) -> None:
         lines.extend(json.loads(line) for line in raw.splitlines())
     ids = [r["id"] for r in lines]
     assert len(ids) == len(set(ids)), "an article written twice"
+    # Records stream: what was seen after a record went to the sightings stream, each once.
+    sightings = []
+    for path in sorted((out / "records" / "sightings").glob("*.jsonl")):
+        raw = path.read_bytes()
+        assert raw == b"" or raw.endswith(b"\n"), f"torn tail in {path}"
+        sightings.extend(json.loads(line) for line in raw.splitlines())
+    keys = [(s["id"], s["kind"], s["value"]) for s in sightings]
+    assert len(keys) == len(set(keys)), "a sighting written twice"
+    assert {s["id"] for s in sightings} <= set(ids)
     assert set(ids) == {t["id"] for t in truth}
     assert len({r["run_id"] for r in lines}) == 1, "a resumed run must keep its run_id"
     # State store and output agree line for line.

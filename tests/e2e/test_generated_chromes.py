@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_full_crawl import COMPARED
-from tests.support import article_records, latest_report, replica, run_crawl
+from tests.support import folded_records, latest_report, replica, run_crawl
 
 CHROMES = 30
 ARTICLES = 100
@@ -49,7 +49,7 @@ def crawl_and_compare(tmp_path: Path, chrome_seed: int) -> None:
         out = tmp_path / "out"
         result = run_crawl(rep, out, settings={"FETCH_REQUISITES": "False"})
         truth = {t["id"]: t for t in rep.truth_records()}
-    records = article_records(out)
+    records = folded_records(out)  # with the sightings of their run folded in
     report = latest_report(out)
     again = f"(reproduce: python -m tests.replica --seed {seed} --chrome-seed {chrome_seed})"
     assert result.returncode in (0, 3), f"exit {result.returncode} {report.get('status')} {again}"

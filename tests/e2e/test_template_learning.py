@@ -18,7 +18,7 @@ from tests.benchmarks.extraction import EDITIONS
 from tests.e2e.test_full_crawl import COMPARED
 from tests.replica import Replica
 from tests.replica.generated import GeneratedChrome
-from tests.support import article_records, latest_report, replica, run_crawl
+from tests.support import folded_records, latest_report, replica, run_crawl
 
 ARTICLES = 100
 SETTINGS = {"FETCH_REQUISITES": "False"}
@@ -51,7 +51,7 @@ def crawl(tmp_path_factory):
         result = run_crawl(rep, folder / "out", settings=SETTINGS)
         truth = {t["id"]: t for t in rep.truth_records()}
     out = folder / "out"
-    return n, result, truth, article_records(out), latest_report(out), out
+    return n, result, truth, folded_records(out), latest_report(out), out
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def runs(tmp_path_factory):
         report = latest_report(out)
         assert result.returncode in (0, 3), report.get("status")
         reports.append(report)
-        records.append([r for r in article_records(out) if r["run_id"] == report["run_id"]])
+        records.append([r for r in folded_records(out) if r["run_id"] == report["run_id"]])
     return reports, truths, records
 
 
