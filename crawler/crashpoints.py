@@ -5,7 +5,8 @@ With `BAOLONGAN_PAUSE_AT=<moment>[:<n>]` in the environment, the process stops d
 sleeps, so the test can SIGKILL it exactly there. Without the variable this costs one dict lookup.
 Moments: listing (mid-listing), record_write (half a line on disk), state_commit (inside the
 state transaction), tombstone_commit (a tombstone line fsynced, its state not yet committed),
-warc_rotation (between closing one WARC file and opening the next).
+sightings_commit (inside the transaction after sightings lines were fsynced), warc_rotation
+(between closing one WARC file and opening the next).
 """
 
 from __future__ import annotations

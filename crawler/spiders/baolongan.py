@@ -9,7 +9,8 @@ Editions
 Caveats
     Section slugs come from the menus only. English articles are also served on the vi host with vi
     chrome; one record per id whichever host, slug or section led to it (RecordPipeline merges).
-    A record is held until listings are done, so listings are scheduled before articles.
+    Listings are scheduled before articles, so a record written RECORD_DELAY seconds after its
+    fetch already names most of its sections; a later one is a sighting (records/sightings/).
 Spider arguments
     edition=vi|en       crawl one edition only
     urls_file=PATH      fetch exactly the article/album URLs listed (one per line, any portal host/scheme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scrapy.http import Response
 
-LISTING_PRIORITY = 100  # listings before articles: records wait for their sections
+LISTING_PRIORITY = 100  # listings before articles: a record is written knowing its sections
 ARTICLE_PRIORITY = 0
 REQUISITE_PRIORITY = -10  # images and CSS last: they name no section and hold no record
 
