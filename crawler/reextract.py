@@ -29,6 +29,7 @@ REPLAYED_SETTINGS = (
     "MAX_BODY_CHARS",
     "MEDIA_MAX_BYTES",
     "EXTRA_DISCOVERY",
+    "INCREMENTAL_SITEMAPS",
 )
 # A replayed run's records are what they are; a gate that failed then fails again now.
 ACCEPTED = {EXIT_CODES[s] for s in ("success", "success_with_warnings", "quality_gate_failed")}

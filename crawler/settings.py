@@ -62,6 +62,9 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # Sitemaps named by robots.txt and feeds named by a home page, read as extra discovery beside
 # the listings (crawler/spiders/discovering.py) in a crawl of the listings.
 EXTRA_DISCOVERY = True
+# A refresh reads only this many of the newest sitemaps a sitemap index names (by <lastmod>, else
+# the first listed); a full crawl reads them all.
+INCREMENTAL_SITEMAPS = 2
 # Video media files (crawler/media.py) are archived up to this size each (their own download cap,
 # instead of DOWNLOAD_MAXSIZE); bigger ones are counted and named in the report. 0: none fetched.
 MEDIA_MAX_BYTES = 200 * 1024 * 1024

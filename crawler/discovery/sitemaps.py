@@ -27,6 +27,15 @@ class SitemapContent:
 
     kind: str
     locs: list[str] = field(default_factory=list)
+    lastmod: dict[str, str] = field(default_factory=dict)
+    """loc -> its `<lastmod>` as written, where the sitemap gives one."""
+
+    def newest(self, k: int) -> list[str]:
+        """The k locs with the newest `<lastmod>` (W3C datetimes sort as strings when of one
+        form); without lastmods, the first k as listed (indexes tend to list the newest first)."""
+        if not self.lastmod:
+            return self.locs[:k]
+        return sorted(self.locs, key=lambda loc: self.lastmod.get(loc, ""), reverse=True)[:k]
 
 
 def read_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> SitemapContent:
@@ -44,5 +53,11 @@ def read_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> SitemapConten
     kind = {"sitemapindex": "index", "urlset": "urlset"}.get(sitemap.type, "unknown")
     if kind == "unknown":
         return SitemapContent(kind)
-    locs = [entry["loc"].strip() for entry in sitemap if entry.get("loc", "").strip()]
-    return SitemapContent(kind, list(dict.fromkeys(locs)))
+    content = SitemapContent(kind)
+    for entry in sitemap:
+        loc = entry.get("loc", "").strip()
+        if loc and loc not in content.lastmod and loc not in content.locs:
+            content.locs.append(loc)
+            if entry.get("lastmod", "").strip():
+                content.lastmod[loc] = entry["lastmod"].strip()
+    return content

@@ -62,7 +62,12 @@ class ExtraDiscovery:
         self.crawler.stats.inc_value("discovery/sitemaps")
         content = read_sitemap(response.body)
         if content.kind == "index":
-            for loc in content.locs:
+            locs = content.locs
+            if self.incremental:
+                # A refresh reads only the newest sitemaps: the others list what the archive
+                # holds (a full crawl, full=1, reads them all again).
+                locs = content.newest(self.crawler.settings.getint("INCREMENTAL_SITEMAPS", 2))
+            for loc in locs:
                 yield from self._discovery_file(loc, self.parse_sitemap)
             return
         if content.kind != "urlset":

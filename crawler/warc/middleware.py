@@ -93,6 +93,7 @@ WARCINFO_SETTINGS = (
     "MAX_IMAGES_PER_PAGE",
     "MEDIA_MAX_BYTES",
     "EXTRA_DISCOVERY",
+    "INCREMENTAL_SITEMAPS",
     # What shapes the records: a replay must cut bodies alike.
     "MAX_BODY_CHARS",
 )

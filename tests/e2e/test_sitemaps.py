@@ -59,3 +59,24 @@ def test_no_sitemap_no_discovery_file(crawls) -> None:
     discovery = latest_report(out)["discovery"]
     assert discovery["found"]["sitemap"] == discovery["found"]["rss"] == 0
     assert discovery["found"]["listing"] > 0
+
+
+def test_a_refresh_reads_only_the_newest_sitemaps(tmp_path) -> None:
+    with replica(tmp_path / "replica", articles=60, seed=5, extra=["--sitemap"]) as rep:
+        out = tmp_path / "out"
+        first = run_crawl(rep, out, settings={"FETCH_REQUISITES": "False"})
+        before = len(rep.access())
+        second = run_crawl(rep, out, settings={"FETCH_REQUISITES": "False"})
+        refresh = rep.access()[before:]
+        full = rep.access()[:before]
+    assert first.returncode in (0, 3) and second.returncode in (0, 3)
+    assert latest_report(out)["mode"] == "incremental"
+
+    def months(entries):
+        return sorted(
+            (e["edition"], e["path"]) for e in entries if e["path"].startswith("/sitemaps/")
+        )
+
+    assert len(months(full)) > 8
+    newest = {ed: sorted(p for e, p in months(full) if e == ed)[-2:] for ed in ("vi", "en")}
+    assert months(refresh) == sorted((ed, p) for ed, paths in newest.items() for p in paths)
