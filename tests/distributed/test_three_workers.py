@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from crawler.distributed.coordinator import Coordinator
-from tests.support import ROOT, article_records, crawl_command, latest_report, replica
+from tests.support import ROOT, crawl_command, folded_records, latest_report, replica
 
 pytestmark = pytest.mark.e2e
 
@@ -105,7 +105,9 @@ def test_three_workers_one_killed(tmp_path, redis_url):
     reports = [latest_report(out) for out in outs]
     assert len({r["run_id"] for r in reports}) == 1, "one shared run id"
     assert "rejoins run" in logs[0]
-    per_worker = [article_records(out) for out in outs]
+    # Each record with the sightings its worker wrote after it (once the shared crawl was idle)
+    # folded in: what every worker saw of the id, as the workers' latest views show it.
+    per_worker = [folded_records(out) for out in outs]
     records = [r for recs in per_worker for r in recs]
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)), "an id written by two workers"
