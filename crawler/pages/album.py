@@ -25,6 +25,7 @@ from crawler.pages.common import (
     collapse,
     text_of,
 )
+from crawler.pages.parsing import has_tag
 
 __all__ = ["parse_album"]
 
@@ -155,7 +156,7 @@ def _description_el(pg: ArticlePage, at: Anchors) -> tuple[Element | None, str]:
         if not _DESC_HINT_RE.search(h):
             continue
         pos = pg.idx(el)
-        if not after < pos <= limit or el.find(".//img") is not None:
+        if not after < pos <= limit or has_tag(el, "img"):
             continue
         if len(block_text(el)) >= 10 and not at.regions.in_chrome(el):
             return el, "class-description"
@@ -163,14 +164,10 @@ def _description_el(pg: ArticlePage, at: Anchors) -> tuple[Element | None, str]:
         pos = pg.idx(el)
         if pos <= after or pos >= limit:
             continue
-        if (
-            el.find(".//p") is not None
-            or el.find(".//div") is not None
-            or el.find(".//img") is not None
-        ):
+        if has_tag(el, "p") or has_tag(el, "div") or has_tag(el, "img"):
             continue
         text = block_text(el)
-        if len(text) < 30 or at.regions.in_chrome(el) or el.find(".//a") is not None:
+        if len(text) < 30 or at.regions.in_chrome(el) or has_tag(el, "a"):
             continue
         if el is at.date or (at.date is not None and at.date in el.iterdescendants()):
             continue

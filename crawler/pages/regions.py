@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.pages.parsing import Element, text_len, text_of
+from crawler.pages.parsing import Element, has_tag, text_len, text_of
 from crawler.pages.text import collapse
 
 __all__ = ["SIDE_HINT_RE", "SIDE_LABEL_RE", "PageRegions", "box_label", "hints", "holds_prose"]
@@ -139,14 +139,16 @@ def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None =
             return False
         h = hints(el) if tag != "td" else ""
         return bool(h) and bool(SIDE_HINT_RE.search(h))
-    links, items, linked, text = _link_stats(el, {} if cache is None else cache)
+    links, items, linked = _link_stats(el, {} if cache is None else cache)
+    text = -1  # measured when needed: the wrappers of the article, judged first, never need it
     if len(items) >= 3:
+        text = text_len(el)
         common = _teaser_list(el, items, text)
         if common is not None and not _content_outside(el, common):
             return True  # teasers: links to other items, each with a summary at most
     if holds_prose(el) or _holds_photos(el):
         return False  # the article or album (or a wrapper of it), however many links beside it
-    if links >= 3 and linked >= 0.5 * text:
+    if links >= 3 and linked >= 0.5 * (text if text >= 0 else text_len(el)):
         return True
     h = hints(el) if tag != "td" else ""
     return bool(h) and bool(SIDE_HINT_RE.search(h))
@@ -173,7 +175,7 @@ def holds_prose(el: Element) -> bool:
         for nxt in p.itersiblings():
             if not isinstance(nxt.tag, str):
                 continue
-            if nxt.tag != "p" and nxt.find(".//img") is None:
+            if nxt.tag != "p" and not has_tag(nxt, "img"):
                 break
             if nxt.tag == "p" and _own_chars(nxt) >= _PROSE_RUN_CHARS:
                 return True
@@ -197,15 +199,15 @@ _IMAGE_HREF_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|jfif|bmp)(?:[?#]|$)", re.I
 def _own_chars(el: Element) -> int:
     """Characters of text outside links."""
     total = text_len(el)
-    if el.find(".//a") is None:
+    if not has_tag(el, "a"):
         return total
     return total - sum(text_len(a) for a in el.iter("a"))
 
 
 def _link_stats(
     el: Element, cache: dict[Element, tuple[int, bool]]
-) -> tuple[int, list[Element], int, int]:
-    """(links, standalone links to portal items, characters of link text, characters of text).
+) -> tuple[int, list[Element], int]:
+    """(links, standalone links to portal items, characters of link text).
     A standalone link is a block of its own (a teaser title, a list entry), not a link inside a
     sentence of the body."""
     links = linked = 0
@@ -229,7 +231,7 @@ def _link_stats(
         linked += info[0]
         if info[1]:
             items.append(a)
-    return links, items, linked, text_len(el)
+    return links, items, linked
 
 
 def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None:
@@ -310,7 +312,7 @@ def _standalone(a: Element, n: int, blocks: dict[Element, tuple[int, str | None]
     """The link is a block of its own, or opens its block as a teaser's title does (`<li><a>title
     </a><p>summary</p></li>`); a link inside a sentence of the body is neither. `blocks` keeps
     each block's length and text for the other links in it (a share bar's three links)."""
-    if a.find(".//img") is not None:
+    if has_tag(a, "img"):
         return True
     node = a.getparent()
     while node is not None and node.tag not in _BLOCK_TAGS_FOR_LINKS:

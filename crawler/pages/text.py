@@ -8,7 +8,7 @@ import unicodedata
 
 from lxml import etree
 
-from crawler.pages.parsing import Element, text_of
+from crawler.pages.parsing import Element, has_tag, text_of
 
 __all__ = [
     "DATE_RE",
@@ -32,7 +32,7 @@ def block_text(el: Element) -> str:
 
     `text_content()` would glue the words on either side of a `<br>` together.
     """
-    if el.find(".//br") is None:
+    if not has_tag(el, "br"):
         return collapse(text_of(el))
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):

@@ -17,6 +17,7 @@ from crawler.pages.common import (
     holds_prose,
     text_of,
 )
+from crawler.pages.parsing import has_tag
 
 __all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture"]
 
@@ -148,10 +149,7 @@ def _drop_related_lists(c: Element) -> None:
         block = lst.getprevious()
         if block is None or (lst.getparent() is not None and _text_between(block)):
             continue
-        if (
-            block.tag not in ("p", "h2", "h3", "h4", "div", "strong")
-            or block.find(".//a") is not None
-        ):
+        if block.tag not in ("p", "h2", "h3", "h4", "div", "strong") or has_tag(block, "a"):
             continue
         text = collapse(text_of(block)).rstrip(" :")
         if len(text) > 40 or not _RELATED_LABEL_RE.match(text) or not _links_only(lst):
@@ -196,9 +194,9 @@ def is_furniture(el: Element) -> bool:
     has inline links."""
     if el.tag not in _FURNITURE_TAGS or holds_prose(el):
         return False  # (a wrapper of the body that also holds a widget is not furniture)
-    if el.tag in ("form", "iframe") or el.find(".//button") is not None:
+    if el.tag in ("form", "iframe") or has_tag(el, "button"):
         return True
-    if el.find(".//input") is not None or el.find(".//textarea") is not None:
+    if has_tag(el, "input") or has_tag(el, "textarea"):
         return True
     text = collapse(text_of(el))
     if text and _FURNITURE_LABEL_RE.match(text) and len(text) < 400:
@@ -208,7 +206,7 @@ def is_furniture(el: Element) -> bool:
     links = [a for a in el.iter("a") if a.get("href")]
     if not links:
         return False
-    if any(a.find(".//img") is not None and _offsite(a.get("href")) for a in links):
+    if any(has_tag(a, "img") and _offsite(a.get("href")) for a in links):
         return True  # an image linking away from the portal: a banner
     linked = sum(len(collapse(text_of(a))) for a in links)
     if len(links) >= 2:

@@ -14,6 +14,7 @@ from crawler.pages.article.body import in_furniture, is_end_block
 from crawler.pages.article.lead import after_header
 from crawler.pages.article.page import FAR, Anchors, ArticlePage, Found, bold_only, title_anchor
 from crawler.pages.common import Element, collapse, find_date, style_right, text_of
+from crawler.pages.parsing import has_tag
 
 __all__ = ["END_MARK", "find_byline"]
 
@@ -59,15 +60,15 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
         if el.tag not in ("p", "div", "span", "strong", "b", "em", "i"):
             continue
         text = pg.text(el)
-        if not text or el.find(".//p") is not None or el.find(".//div") is not None:
+        if not text or has_tag(el, "p") or has_tag(el, "div"):
             continue
         if find_date(text) is not None or (at.date is not None and at.date in el.iter()):
             continue  # the date line may sit between the lead and the byline
         if in_furniture(el, at.container) or at.regions.in_chrome(el):
             continue  # a cookie notice, an ad, a related box printed before the body
-        if len(text) > 80 or el.find(".//img") is not None:
+        if len(text) > 80 or has_tag(el, "img"):
             return Found()  # body text (or an image) comes first: no byline on top
-        if el.find(".//a") is not None:
+        if has_tag(el, "a"):
             continue
         if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
             return Found(text, "above-body", _byline_block(el))
@@ -104,7 +105,7 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
             candidates.extend(sib.iter("p", "div"))
     tail: list[tuple[Element, str]] = []
     for el in reversed(candidates):
-        if el is at.lead or el.find(".//p") is not None:
+        if el is at.lead or has_tag(el, "p"):
             continue
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's

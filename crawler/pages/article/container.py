@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from crawler.pages.article.page import ArticlePage, Found, p_text
 from crawler.pages.common import Element, PageRegions, holds_prose, text_of
+from crawler.pages.parsing import has_tag
 
 __all__ = ["find_container"]
 
@@ -70,7 +71,7 @@ def _best_known(known: list[Element]) -> Element:
     best, best_n = max(scored, key=lambda t: t[1])
     for el, n in scored:
         if el is not best and n >= 0.8 * best_n and best in el.iterancestors():
-            if best_n == 0 and el.find(".//img") is None:
+            if best_n == 0 and not has_tag(el, "img"):
                 continue
             best, best_n = el, n
     return best

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
+from crawler.pages.parsing import has_tag
 
 __all__ = ["body_images", "caption_of", "image_position", "img_src"]
 
@@ -89,7 +90,7 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
     if row is not None and _image_row(row):
         blocks.add(row)
         nxt = row.getnext()
-        if nxt is not None and nxt.tag == "tr" and nxt.find(".//img") is None:
+        if nxt is not None and nxt.tag == "tr" and not has_tag(nxt, "img"):
             blocks.add(nxt)
             return nxt
         return None
@@ -140,12 +141,12 @@ def _next_caption_p(block: Element, blocks: set) -> Element | None:
     if (
         nxt is not None
         and (nxt.tag in ("em", "i") or (nxt.tag in ("span", "font") and _italic_only(nxt)))
-        and nxt.find(".//img") is None
+        and not has_tag(nxt, "img")
     ):
         # The caption of a paragraph the parser split (module docstring); an em running on
         # into loose text is emphasis in prose instead.
         return nxt if not (nxt.tail and nxt.tail.strip()) else None
-    if nxt is None or nxt.tag != "p" or nxt.find(".//img") is not None:
+    if nxt is None or nxt.tag != "p" or has_tag(nxt, "img"):
         return None
     if not _italic_only(nxt):
         return None

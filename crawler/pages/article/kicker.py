@@ -20,6 +20,7 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
+from crawler.pages.parsing import has_tag
 
 __all__ = ["find_kicker"]
 
@@ -92,7 +93,7 @@ def _prev_nonempty(el: Element) -> Element | None:
     for p in el.itersiblings(preceding=True):
         if not isinstance(p.tag, str):
             continue
-        if collapse(text_of(p)) or p.find(".//img") is not None:
+        if collapse(text_of(p)) or has_tag(p, "img"):
             return p
         if p.tail and p.tail.strip():
             return None
@@ -114,7 +115,7 @@ def _kicker_ok(pg: ArticlePage, at: Anchors, el: Element, hinted: bool = False) 
         return False
     if el.tag in _REFUSED_TAGS:
         return False
-    if el.find(".//a") is not None or el.find(".//img") is not None or el.find(".//h1") is not None:
+    if has_tag(el, "a") or has_tag(el, "img") or has_tag(el, "h1"):
         return False
     if "breadcrumb" in pg.hint(el) or SIDE_HINT_RE.search(pg.hint(el)):
         return False

@@ -20,6 +20,7 @@ from crawler.pages.article.page import (
     bold_only,
 )
 from crawler.pages.common import Element, block_text, collapse, find_date, text_of
+from crawler.pages.parsing import has_tag
 
 __all__ = ["after_header", "find_lead"]
 
@@ -64,7 +65,7 @@ def _first_paragraph(pg: ArticlePage, at: Anchors) -> Element | None:
     for el in at.container.iterdescendants("p", "h2", "h3", "h4", "div", "blockquote"):
         if el is at.kicker or pg.idx(el) <= after:
             continue
-        if el.tag == "div" and el.find(".//p") is not None:
+        if el.tag == "div" and has_tag(el, "p"):
             continue
         if not pg.text(el) or _is_date_line(pg, at, el):
             continue
@@ -129,12 +130,12 @@ def _shown_description(pg: ArticlePage, at: Anchors, after: int, first: Element 
         if len(want) < 40:
             continue
         for el in pg.between(after, FAR):
-            if el.tag not in _BETWEEN_TAGS or el.find(".//p") is not None:
+            if el.tag not in _BETWEEN_TAGS or has_tag(el, "p"):
                 continue
             text = pg.text(el).casefold()
             if not (text == want or (cut and text.startswith(want) and len(text) > len(want))):
                 continue
-            if at.regions.in_chrome(el) or el.find(".//a") is not None:
+            if at.regions.in_chrome(el) or has_tag(el, "a"):
                 break
             if el is first and at.container is not None and not _lead_like(el):
                 break
@@ -153,12 +154,12 @@ def _block_between(pg: ArticlePage, at: Anchors, after: int, before: int) -> Ele
     for el in pg.between(after, before):
         if el.tag not in _BETWEEN_TAGS:
             continue
-        if el.find(".//p") is not None or el.find(".//div") is not None:
+        if has_tag(el, "p") or has_tag(el, "div"):
             continue
         text = pg.text(el)
         if len(text) < 40 or find_date(text) is not None:
             continue
-        if el.find(".//a") is not None or at.regions.in_chrome(el):
+        if has_tag(el, "a") or at.regions.in_chrome(el):
             continue
         if in_furniture(el, at.container):
             continue  # a cookie notice between the title and the body

@@ -8,6 +8,7 @@ from lxml import etree
 
 from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, drop_tag
+from crawler.pages.parsing import has_tag
 
 __all__ = ["body_html", "body_text"]
 
@@ -105,10 +106,12 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
     if body is None:
         return None
     entries: list[str] = []
+    # (no list or table in the body: no block can sit inside a row or an item, skip the climbs)
+    rows = has_tag(body, "li") or has_tag(body, "tr")
     for el in body.iter(*_TEXT_BLOCKS):
-        if el in images_blocks or (el.tag == "p" and el.find(".//img") is not None):
+        if el in images_blocks or (el.tag == "p" and has_tag(el, "img")):
             continue
-        if _inside_row_or_item(el, body):
+        if rows and _inside_row_or_item(el, body):
             continue
         if el.tag == "tr":
             cells = [block_text(c) for c in el if c.tag in ("td", "th")]

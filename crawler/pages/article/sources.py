@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from crawler.editions import Editions, article_id
 from crawler.pages.common import Element, absolute_url, block_text, text_of
+from crawler.pages.parsing import has_tag
 
 __all__ = ["SourceLines", "find_source_lines"]
 
@@ -99,11 +100,11 @@ def _skipped(el: Element, lines: list[Element]) -> bool:
     """Inside a line already taken, or an image's block (a caption naming a URL stays)."""
     if any(el is line or line in el.iterancestors() for line in lines):
         return True
-    if el.find(".//img") is not None:
+    if has_tag(el, "img"):
         return True
     # An inline element beside an image in the same paragraph is that image's caption (form A).
     parent = el.getparent()
-    return el.tag in _INLINE and parent is not None and parent.find(".//img") is not None
+    return el.tag in _INLINE and parent is not None and has_tag(parent, "img")
 
 
 def _line_url(el: Element) -> str | None:

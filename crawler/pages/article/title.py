@@ -31,6 +31,7 @@ from crawler.pages.common import (
     strip_site_name,
     text_of,
 )
+from crawler.pages.parsing import has_tag
 
 __all__ = ["find_title"]
 
@@ -194,7 +195,7 @@ def _article_h1(pg: ArticlePage, container: Element | None) -> Element | None:
         text = collapse(text_of(h))
         if len(text) < 8 or is_site_name(text) or regions.in_chrome(h):
             continue
-        if h.find(".//a[@href='/']") is not None or h.find(".//img") is not None:
+        if h.find(".//a[@href='/']") is not None or has_tag(h, "img"):
             continue
         if best is None or pg.idx(h) < body_at:
             best = h
