@@ -18,6 +18,7 @@ its JOBDIR disk queue pops destructively and loses requests in flight on SIGKILL
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -129,6 +130,8 @@ class FrontierScheduler(BaseScheduler):
             # The run ends here (crawler.lifecycle): nothing will resume this frontier.
             for name in (path.name, path.name + "-wal", path.name + "-shm"):
                 path.with_name(name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # state/ goes too when nothing else is in it
+                path.parent.rmdir()
         self.store = None
 
     # --- the interface the engine uses ----------------------------------------------------------

@@ -56,20 +56,21 @@ def slope_kb(samples: list[tuple[float, int]], fetched: list[float]) -> dict[str
     }
 
 
-def one_size(n: int, work: Path) -> dict[str, Any]:
+def one_size(n: int, work: Path, stop_after: float | None = None) -> dict[str, Any]:
     folder = work / f"size-{n}"
     out = folder / "archive"
     with h.serve(folder / "replica", n, seed=SEED) as srv:
         print(f"full crawl of {n:,} articles (requisites off, loopback)", flush=True)
         t0 = time.time()
-        m = h.run_measured(
-            h.crawl_command(srv, out, settings=NO_REQUISITES), out / "crawl.log", srv
-        )
+        cmd = h.crawl_command(srv, out, settings=NO_REQUISITES)
+        # stop_after: a clean stop (SIGINT) when a full crawl does not fit the time at hand.
+        m = h.run_measured(cmd, out / "crawl.log", srv, stop_after=stop_after)
         entries = srv.access()
     fetched = articles_over_time(entries, t0)
     row = {
         "articles": n,
         "returncode": m.returncode,
+        "stopped_after_s": stop_after if stop_after and m.wall >= stop_after else None,
         "requests": len(entries),
         "articles_fetched": len(fetched),
         "wall_s": round(m.wall, 1),
@@ -107,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,50000")
     ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--stop-after", type=float, help="stop each crawl cleanly after this many s")
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="baolongan-memory-"))
-    rows = [one_size(int(n), work) for n in args.sizes.split(",")]
+    rows = [one_size(int(n), work, args.stop_after) for n in args.sizes.split(",")]
     result = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "code": h.code_version(),

@@ -82,4 +82,4 @@ def test_sigkill_with_a_full_queue_resumes_from_the_frontier(tmp_path):
     again = first_items & second_items
     assert len(again) <= 60, len(again)
     # A finished run leaves no frontier behind.
-    assert not (out / "state" / "frontier.sqlite3").exists()
+    assert not (out / "state").exists()
