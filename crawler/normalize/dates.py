@@ -125,7 +125,8 @@ _ISO_RE = re.compile(
 def _result(dt: datetime, has_time: bool) -> ParsedDate:
     local = dt.astimezone(VIETNAM_TZ)
     return ParsedDate(
-        local.strftime("%Y-%m-%dT%H:%M:%S+07:00"),
+        # (isoformat runs in C; strftime parses its format on every call)
+        local.replace(tzinfo=None).isoformat(timespec="seconds") + "+07:00",
         "minute" if has_time else "day",
         None,
     )

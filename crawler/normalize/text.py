@@ -72,6 +72,8 @@ _REPLACEMENT_RUN_RE = re.compile("( ?)[\ufffd\ud800-\udfff]+( ?)")
 def _has_bad_character(s: str) -> bool:
     """U+FFFD or a lone surrogate in `s`. Strict UTF-8 refuses exactly the surrogates, and the
     encoder runs in C: five times cheaper than a character-class regex over a whole body."""
+    if s.isascii():  # (a flag of the string: URLs and ids cost nothing)
+        return False
     if REPLACEMENT_CHAR in s:
         return True
     try:

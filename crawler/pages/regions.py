@@ -199,7 +199,7 @@ _IMAGE_HREF_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|jfif|bmp)(?:[?#]|$)", re.I
 def _own_chars(el: Element) -> int:
     """Characters of text outside links."""
     total = text_len(el)
-    if not has_tag(el, "a"):
+    if not len(el) or not has_tag(el, "a"):
         return total
     return total - sum(text_len(a) for a in el.iter("a"))
 

@@ -32,6 +32,8 @@ def block_text(el: Element) -> str:
 
     `text_content()` would glue the words on either side of a `<br>` together.
     """
+    if not len(el):  # childless: its own text, nothing to look for
+        return collapse(el.text)
     if not has_tag(el, "br"):
         return collapse(text_of(el))
     parts: list[str] = []
