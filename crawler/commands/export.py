@@ -1,6 +1,6 @@
 """`scrapy export --format parquet|wacz [OUTPUT_DIR] [--out DIR]`: data products of an archive.
 
-    parquet   one Parquet file per stream (articles, latest, tombstones), column types fixed from
+    parquet   one Parquet file per stream (articles, latest, tombstones, sightings), column types from
               the JSON Schemas (crawler/export/parquet.py)
     wacz      the WARC files, their CDXJ index and a pages list in one WACZ package
               (crawler/export/wacz.py)

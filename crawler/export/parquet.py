@@ -68,7 +68,7 @@ def _fields(node: dict[str, Any], root: dict[str, Any]) -> list[pa.Field]:
 
 
 def arrow_schema(schema_stream: str) -> pa.Schema:
-    """The Arrow schema of a JSON Schema stream (`articles`, `tombstones`)."""
+    """The Arrow schema of a JSON Schema stream (`articles`, `tombstones`, `sightings`)."""
     root = load_schema(schema_stream)
     return pa.schema(_fields(root, root))
 
