@@ -228,7 +228,12 @@ def git_commit() -> str:
     where = Path(__file__).resolve().parent
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=10
+            ["git", "rev-parse", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,  # outside a checkout git fails: 'unknown', not an error
         )
         if head.returncode != 0:
             return "unknown"
@@ -238,6 +243,7 @@ def git_commit() -> str:
             capture_output=True,
             text=True,
             timeout=10,
+            check=False,
         )
         return head.stdout.strip() + ("+modified" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
@@ -407,14 +413,7 @@ class WarcMiddleware:
             response,
             self._http11.get(urlsplit(url).scheme, False) and was_dechunked(request, response),
         )
-        warc_headers = {"WARC-Date": date}
-        if response.ip_address is not None:
-            warc_headers["WARC-IP-Address"] = str(response.ip_address)
-        if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS off and the body was cut
-            warc_headers["WARC-Truncated"] = "disconnect"
-        elif "download_stopped" in response.flags:  # a StopDownload from a signal handler
-            warc_headers["WARC-Truncated"] = "unspecified"
-
+        warc_headers = _response_warc_headers(response, date)
         original = None
         if response.status == 304:
             original = self.index.latest(url)
@@ -488,3 +487,15 @@ class WarcMiddleware:
         return self.writer.builder.create_warc_record(
             url, "revisit", http_headers=http_headers, warc_headers_dict=headers
         )
+
+
+def _response_warc_headers(response: Response, date: str) -> dict[str, str]:
+    """WARC-Date, the server's address, and WARC-Truncated when the body did not arrive whole."""
+    warc_headers = {"WARC-Date": date}
+    if response.ip_address is not None:
+        warc_headers["WARC-IP-Address"] = str(response.ip_address)
+    if "dataloss" in response.flags:  # DOWNLOAD_FAIL_ON_DATALOSS off and the body was cut
+        warc_headers["WARC-Truncated"] = "disconnect"
+    elif "download_stopped" in response.flags:  # a StopDownload from a signal handler
+        warc_headers["WARC-Truncated"] = "unspecified"
+    return warc_headers
