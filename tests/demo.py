@@ -20,6 +20,9 @@ from crawler.report import summary_text
 from tests.support import ROOT, article_records, crawl_command, latest_report, replica
 
 DEFAULT_ARTICLES = 800
+# The whole portal as the replica can draw it: video pages, sitemaps and RSS, old section URLs
+# (each behind a flag of tests/replica, off for the tests that do not ask for them).
+EVERYTHING = ["--videos", "20", "--sitemap", "--old-sections"]
 CONTENT_FIELDS = ("title", "published_at", "lead", "body_text", "authors", "images", "kicker")
 
 
@@ -47,7 +50,9 @@ def main() -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     output_dir = ROOT / "output" / f"demo-{stamp}"  # fresh: a demo never refreshes an earlier one
     started = time.monotonic()
-    with replica(output_dir / "replica", articles=args.articles, seed=args.seed) as rep:
+    with replica(
+        output_dir / "replica", articles=args.articles, seed=args.seed, extra=EVERYTHING
+    ) as rep:
         print(f"replica: vi {rep.vi}  en {rep.en}  ({args.articles} articles, seed {args.seed})")
         cmd = crawl_command(rep, output_dir)
         print("crawling:", " ".join(cmd[2:]))
