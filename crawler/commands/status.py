@@ -97,6 +97,9 @@ def render(found: dict[str, Any]) -> list[str]:
             f"pending: {pending:,} staged records; unfinished runs: "
             f"{', '.join(unfinished) or 'none'} (the same command resumes them)"
         )
+        if frontier := state.get("frontier"):
+            kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(frontier.items()))
+            lines.append(f"frontier: {sum(frontier.values()):,} requests to resume ({kinds})")
     best = standing_mod.last_success(found)
     lines.append(
         f"last success: {best['run_id']} ({best['status']}), finished {best['finished_at']}"

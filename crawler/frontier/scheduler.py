@@ -35,7 +35,7 @@ from twisted.internet import task
 
 from crawler import editions as urls
 from crawler.distributed import engine_hooks
-from crawler.frontier.store import FrontierStore
+from crawler.frontier.store import FRONTIER_FILE, FrontierStore
 from crawler.run import (
     RESUMABLE_REASONS,
     get_run,
@@ -45,8 +45,6 @@ from crawler.run import (
 )
 
 logger = logging.getLogger(__name__)
-
-FRONTIER_FILE = Path("state") / "frontier.sqlite3"  # under OUTPUT_DIR
 
 
 def frontier_path(output_dir: Path) -> Path:

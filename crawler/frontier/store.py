@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+FRONTIER_FILE = Path("state") / "frontier.sqlite3"  # under OUTPUT_DIR
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 -- taken=1: handed to the engine and not finished yet (handed back when a killed run resumes).

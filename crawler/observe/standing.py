@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from crawler.frontier.store import FRONTIER_FILE, pending_by_kind
 from crawler.observe import progress_file
 
 FINISHED_OK = ("success", "success_with_warnings")
@@ -80,6 +81,8 @@ def _state_figures(output_dir: Path) -> dict[str, Any] | None:
         "runs": runs,
         "items": {f"{r['edition']}/{r['status']}": r["n"] for r in items},
         "versions_written": versions,
+        # Requests a stopped or killed crawl left queued (None while a crawl holds the file).
+        "frontier": pending_by_kind(Path(output_dir) / FRONTIER_FILE),
     }
 
 
