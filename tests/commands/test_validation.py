@@ -56,6 +56,7 @@ def test_bad_argument_value(small_replica, tmp_path: Path) -> None:
         ("WARC_MAX_SIZE=abc", "bad setting WARC_MAX_SIZE='abc': expected a whole number >= 1"),
         ("RECHECK_BUDGET=-5", "bad setting RECHECK_BUDGET='-5': expected a whole number >= 0"),
         ("DOWNLOAD_DELAY=soon", "bad setting DOWNLOAD_DELAY='soon': expected a number >= 0"),
+        ("RECORD_DELAY=-1", "bad setting RECORD_DELAY='-1': expected a number >= 0"),
         ("LATEST_VIEW=maybe", "bad setting LATEST_VIEW='maybe': expected True or False"),
         ("PROGRESS=loud", "bad setting PROGRESS='loud': expected auto or lines or quiet"),
         (
