@@ -253,7 +253,8 @@ def _records_section(report: dict[str, Any]) -> list[str]:
         )
         + ")"
         + f"; unchanged since archived {records.get('unchanged', 0):,}; "
-        f"rejected by the schema {records.get('rejected', 0):,}.",
+        f"rejected by the schema {records.get('rejected', 0):,}; sightings after the record "
+        f"(records/sightings/) {records.get('sightings/written', 0):,}.",
         "",
     ]
     return lines
