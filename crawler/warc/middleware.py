@@ -226,24 +226,14 @@ def _version(dist: str) -> str:
 def git_commit() -> str:
     """The crawler's commit, 'unknown' outside a git checkout; '+modified' for a dirty tree."""
     where = Path(__file__).resolve().parent
+    # check=False: outside a checkout git fails, and that is 'unknown', not an error.
+    run = {"cwd": where, "capture_output": True, "text": True, "timeout": 10}
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,  # outside a checkout git fails: 'unknown', not an error
-        )
+        head = subprocess.run(["git", "rev-parse", "HEAD"], check=False, **run)
         if head.returncode != 0:
             return "unknown"
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
+            ["git", "status", "--porcelain", "--untracked-files=no"], check=False, **run
         )
         return head.stdout.strip() + ("+modified" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
