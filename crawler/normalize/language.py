@@ -65,8 +65,12 @@ def detect_language(text: str, default: str = "vi") -> str:
     if not words:
         return default
 
-    vi_hits = sum(map(_VI_WORDS.__contains__, words))
-    en_hits = sum(map(_EN_WORDS.__contains__, words))
+    vi_hits = en_hits = 0
+    for w in words:
+        if w in _VI_WORDS:
+            vi_hits += 1
+        elif w in _EN_WORDS:
+            en_hits += 1
     if vi_hits + en_hits >= _MIN_WORD_HITS and vi_hits != en_hits:
         return "vi" if vi_hits > en_hits else "en"
 

@@ -321,7 +321,10 @@ def decode_html(body: bytes, header_encoding: str | None) -> tuple[str, list[str
     utf8_text = _strict(body, "utf-8")
     utf8_evidence = utf8_text if utf8_text is not None and not body.isascii() else None
 
-    text = _accept(body, header_codec, utf8_evidence)
+    if header_codec == "utf-8" and utf8_text is not None:
+        text: str | None = utf8_text  # (the header's reading is the one just made)
+    else:
+        text = _accept(body, header_codec, utf8_evidence)
     if text is not None:
         return unicodedata.normalize("NFC", text), []
 
