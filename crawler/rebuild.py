@@ -56,7 +56,7 @@ def _iso(value: str | None) -> str | None:
 def _run_started(run_id: str) -> str | None:
     # Run ids begin with their start time: 20250630T160000Z-ab12cd.
     try:
-        dt = datetime.strptime(run_id.split("-")[0], "%Y%m%dT%H%M%SZ")
+        dt = datetime.strptime(run_id.split("-", 1)[0], "%Y%m%dT%H%M%SZ")
     except ValueError:
         return None
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,10 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 
-# path -> lines today. Not split yet: the page helpers (crawler/pages/common.py: parsing, text,
-# URL forms, page regions and metadata, each a seam for a module of its own).
-MODULE_ALLOWED = {
-}
+# path -> lines today (empty: every module is within the limit; keep it so).
+MODULE_ALLOWED: dict[str, int] = {}
 # "path::Class.function" -> lines today.
 FUNCTION_ALLOWED = {
 }
