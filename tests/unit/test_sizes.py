@@ -15,8 +15,7 @@ MAX_FUNCTION_LINES = 60
 # path -> lines today (empty: every module is within the limit; keep it so).
 MODULE_ALLOWED: dict[str, int] = {}
 # "path::Class.function" -> lines today.
-FUNCTION_ALLOWED = {
-}
+FUNCTION_ALLOWED = {}
 
 
 def modules() -> dict[str, Path]:
