@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import shutil
 import sys
 import tempfile
@@ -1038,7 +1039,19 @@ def write_results(results: dict[str, Any] | None) -> None:
         path = RESULTS_DIR / f"{m}.json"
         if path.exists():
             L += render(json.loads(path.read_text(encoding="utf-8")))
-    RESULTS_MD.write_text("\n".join(L).rstrip() + "\n", encoding="utf-8")
+    RESULTS_MD.write_text("\n".join(L).rstrip() + "\n" + _other_sections(), encoding="utf-8")
+
+
+def _other_sections() -> str:
+    """The sections of RESULTS.md that other scripts measure and people write (extraction,
+    chromes, issue 14's figures): everything from the first `## ` heading that is not a run's."""
+    if not RESULTS_MD.exists():
+        return ""
+    text = RESULTS_MD.read_text(encoding="utf-8")
+    for m in re.finditer(r"^## (.*)$", text, flags=re.M):
+        if not m.group(1).startswith(("Full run", "Quick run")):
+            return "\n" + text[m.start() :].rstrip() + "\n"
+    return ""
 
 
 def print_summary(results: dict[str, Any]) -> None:
