@@ -1,11 +1,13 @@
-"""Every example of README.md and docs/*.md meant to run against an archive, run as printed.
+"""Every shell and Python example of README.md and docs/*.md, run as printed.
 
-An example is a ```sh or ```python block between `<!-- example:NAME -->` (or
+An example is a ```sh, ```bash or ```python block between `<!-- example:NAME -->` (or
 `<!-- example:NAME after:OTHER -->`, a block continuing OTHER's Python session) and
-`<!-- /example -->`. One marked `<!-- example:NAME needs:SERVICE -->` runs in the test that starts
-SERVICE (`needs:scrapyd`: tests/scrapyd/test_operating_examples.py); a block naming the archive that
-cannot run at all says why
-(`<!-- no-example: REASON -->`). The only change is the `/srv/baolongan` prefix, pointed at a folder holding
+`<!-- /example -->`. One marked `<!-- example:NAME needs:SERVICE -->` runs in the test module that
+starts SERVICE (NEEDS below: scrapyd, a replica in the background, Redis, `make`). Every other such
+block says why it is not a program or cannot run in a test (`<!-- no-example: REASON -->`), so
+none goes untested (test_every_example_is_marked).
+
+Here: the examples meant to run against an archive. The only change is the `/srv/baolongan` prefix, pointed at a folder holding
 a copy of a real crawl as `archive` (with its Parquet export made, for the Parquet examples). Shell
 blocks run with bash, Python blocks with this interpreter (the venv's), from the repository root;
 each must exit 0 and print something. The JSON Lines and Parquet variants of the data examples
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.e2e
 
 MARKED = re.compile(
     r"<!-- example:(?P<name>[\w-]+)(?: after:(?P<after>[\w-]+))?(?: needs:(?P<needs>[\w-]+))? -->\s*"
-    r"```(?P<lang>sh|python)\n(?P<code>.*?)```\s*<!-- /example -->",
+    r"```(?P<lang>sh|bash|python)\n(?P<code>.*?)```\s*<!-- /example -->",
     re.S,
 )
 BLOCK = re.compile(
@@ -37,6 +39,13 @@ BLOCK = re.compile(
 )
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PREFIX = "/srv/baolongan"
+# needs:SERVICE -> the module that runs those examples
+NEEDS = {
+    "scrapyd": "tests/scrapyd/test_operating_examples.py",
+    "replica": "tests/e2e/test_readme_replica.py",
+    "redis": "tests/distributed/test_operating_examples.py",
+    "make": "tests/e2e/test_make_demo.py",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def srv(archive: Path, tmp_path_factory) -> Path:
 
 def run(example: Example, srv: Path) -> subprocess.CompletedProcess:
     code = source(example).replace(PREFIX, str(srv))
-    interpreter = ["bash", "-e", "-c"] if example.lang == "sh" else [sys.executable, "-c"]
+    interpreter = ["bash", "-e", "-c"] if example.lang != "python" else [sys.executable, "-c"]
     return subprocess.run(
         [*interpreter, code], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
@@ -100,19 +109,24 @@ def test_parquet_variant_answers_as_jsonl(name: str, srv: Path) -> None:
     assert parquet.stdout == jsonl.stdout
 
 
-def test_every_archive_example_is_marked() -> None:
-    """A block that names the archive path is marked, or says why it cannot run in a test
-    (`<!-- no-example: REASON -->`: the live portal, a scrapyd server), so none goes untested."""
+def test_every_example_is_marked() -> None:
+    """Every sh/bash/python block is an example, or says why it is not a program or cannot run in
+    a test (`<!-- no-example: REASON -->`: the live portal, /etc, `make test` itself); every
+    `needs:` example is run by its module."""
     marked = {(e.doc, e.code) for e in examples()}
     unmarked = [
         (doc.name, m["code"][:80])
         for doc in DOCS
         for m in BLOCK.finditer(doc.read_text(encoding="utf-8"))
-        if f"{PREFIX}/archive" in m["code"]
-        and not m["skip"]
-        and (doc.name, m["code"]) not in marked
+        if not m["skip"] and (doc.name, m["code"]) not in marked
     ]
     assert not unmarked
+    for example in examples():
+        if example.needs is not None:
+            module = ROOT / NEEDS[example.needs]
+            assert f'"{example.name}"' in module.read_text(encoding="utf-8"), (example, module)
     names = {(e.doc, e.name) for e in examples()}
     assert {("data.md", "duckdb-parquet"), ("data.md", "pandas-parquet")} <= names
     assert {("README.md", "export-parquet"), ("README.md", "export-wacz")} <= names
+    assert {("README.md", "replica"), ("README.md", "make-demo")} <= names
+    assert {("operating.md", "redis-workers"), ("operating.md", "redis-watch")} <= names
