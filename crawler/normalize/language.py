@@ -35,6 +35,9 @@ _VI_WORDS = frozenset(_VI_WORDS_TEXT.split())
 _EN_WORDS = frozenset(_EN_WORDS_TEXT.split())
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+# Punctuation around words (none of it a letter, a digit or "_"): a token that is letters once it
+# is stripped holds exactly that one word.
+_PUNCT = ".,:;!?\"()“”‘’'-–—…/[]%"
 
 # Only the start of the text is read: a few paragraphs settle the verdict, and reading whole
 # bodies would cost more than parsing the page.
@@ -53,6 +56,10 @@ def _words(sample: str) -> list[str]:
     for token in sample.split():
         if token.isalpha():
             out.append(token)
+            continue
+        word = token.strip(_PUNCT)  # "word," "(word)": the one word the regex would find
+        if word.isalpha():
+            out.append(word)
         else:
             out.extend(_WORD_RE.findall(token))
     return out

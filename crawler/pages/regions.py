@@ -154,7 +154,8 @@ def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None =
     return bool(h) and bool(SIDE_HINT_RE.search(h))
 
 
-_LINK_COUNT = etree.XPath("count(.//a[@href])")
+# (`descendant::` rather than `.//`: libxml2 expands `.//a[...]` into a node set per descendant)
+_LINK_COUNT = etree.XPath("count(descendant::a[@href])")
 _BLOCK_TAGS_FOR_LINKS = frozenset(("p", "li", "div", "td", "h2", "h3", "h4", "h5", "dt", "dd"))
 
 

@@ -30,6 +30,9 @@ _END_LABEL_RE = re.compile(
 _END_LABEL_PREFIX_RE = re.compile(r"^(?:chia sẻ bài viết|liên kết hữu ích|useful links?)\b", re.I)
 _SHARE_HINT_RE = re.compile(r"(?<![a-z])(?:share|sharing|social)")
 _END_START_RE = re.compile(r"^\s*(?:chia|share|liên|useful|links?)", re.I)
+# First letters `_END_START_RE` can match (with "ſ", which case-folds to "s"): the others are
+# rejected without running the regex.
+_END_INITIALS = frozenset("cCsSlLuUſ")
 
 
 def is_end_block(el: Element) -> bool:
@@ -39,7 +42,7 @@ def is_end_block(el: Element) -> bool:
         first = next((t for t in el.itertext() if t.strip()), "")
     if not first:
         return bool(_SHARE_HINT_RE.search(hints(el)))
-    if not _END_START_RE.match(first):
+    if first.lstrip()[:1] not in _END_INITIALS or not _END_START_RE.match(first):
         return False  # cheap exit: most blocks start with ordinary text
     if holds_prose(el):
         return False  # a wrapper that opens with the share bar and goes on with the article

@@ -11,6 +11,7 @@ so the caption `em` comes out as the image block's next sibling outside any para
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import quote
 
 from crawler.pages.article.page import ArticlePage
@@ -84,7 +85,7 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         if anc is body:
             break
         if anc.tag == "figure":
-            return anc.find(".//figcaption")
+            return next(anc.iterdescendants("figcaption"), None)
     # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
     row = _enclosing(img, body, "tr")
     if row is not None and _image_row(row):
@@ -111,16 +112,22 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
     top = img
     while top.getparent() is not None and top.getparent() is not body:
         parent = top.getparent()
-        if len(parent.findall(".//img")) > 1 or collapse(text_of(parent)):
+        if _images_in(parent) > 1 or collapse(text_of(parent)):
             break
         top = parent
     return _next_caption_p(top, blocks)
 
 
+def _images_in(el: Element) -> int:
+    """Images inside `el`, counted up to 2 (`len(el.findall(".//img"))` without ElementPath's
+    path parser, which runs in Python)."""
+    return sum(1 for _ in islice(el.iterdescendants("img"), 2))
+
+
 def _image_row(row: Element) -> bool:
     """A table row holding just this image and no text: a layout table of photos, each row
     followed by its caption row (one photo with its caption, or a whole album)."""
-    return len(row.findall(".//img")) == 1 and not collapse(text_of(row))
+    return _images_in(row) == 1 and not collapse(text_of(row))
 
 
 def _enclosing(el: Element, body: Element, tag: str) -> Element | None:

@@ -9,6 +9,7 @@ time is shown), then `meta:article:published_time`, `jsonld:datePublished`, `met
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import datetime, timedelta
 
 from lxml import etree
@@ -27,7 +28,11 @@ from crawler.pages.common import Element, collapse, find_date, text_of
 
 __all__ = ["body_start", "find_published", "meta_date"]
 
-_SLASH_TEXT_XPATH = etree.XPath("//body//text()[contains(., '/')]")
+# Only text nodes that can hold `_YEAR_RE` ("/19", "/20"): the others are never date candidates,
+# and each node the XPath returns costs a Python string with a parent reference.
+_SLASH_TEXT_XPATH = etree.XPath(
+    "/html/body/descendant::text()[contains(., '/')][contains(., '/20') or contains(., '/19')]"
+)
 _YEAR_RE = re.compile(r"\d/(?:19|20)\d\d")
 _DATE_HINT_RE = re.compile(r"date|time|pubdate|publish|ngay|thoi-?gian|posted")
 # The site header's clock ("Thứ Hai, 24/11/2025"): article dates carry no weekday (docs/site.md).
@@ -81,7 +86,7 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
         if len(line) > 120 or at.regions.in_chrome(owner) or _links_elsewhere(owner, own):
             continue
         if pos < anchor and menus is None:
-            menus = _menu_positions(pg, at)
+            menus = _menu_positions(pg, at, anchor)
         if pos < anchor and any(pos < x < anchor for x in menus or ()):
             continue  # the site menu lies between: a date in the page header (today's date)
         near = (owner, *_parents(owner, 2))
@@ -133,10 +138,13 @@ def body_start(pg: ArticlePage, at: Anchors) -> int:
     return FAR
 
 
-def _menu_positions(pg: ArticlePage, at: Anchors) -> list[int]:
-    """Positions of the site's menus (nav elements, menu-classed lists of section links)."""
+def _menu_positions(pg: ArticlePage, at: Anchors, before: int) -> list[int]:
+    """Positions of the site's menus (nav elements, menu-classed lists of section links) that
+    stand before `before` (the title: only a menu between a date and the title counts)."""
     out = []
-    for el in [*pg.tagged("nav"), *pg.classed()]:
+    classed = pg.classed()
+    upto = bisect_left(classed, before, key=pg.idx)
+    for el in [*pg.tagged("nav"), *classed[:upto]]:
         if el.tag != "nav" and not (
             el.tag in ("ul", "div", "table") and _MENU_HINT_RE.search(pg.hint(el))
         ):
