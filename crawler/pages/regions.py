@@ -339,8 +339,8 @@ _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
 
 def box_label(el: Element) -> bool:
     """True when the first text of a box is a sidebar/related/share label."""
-    for t in el.itertext():
-        t = t.strip()
+    for piece in el.itertext():
+        t = piece.strip()
         if t:
             return bool(SIDE_LABEL_RE.match(t)) and len(t) <= 40
     return False

@@ -132,13 +132,14 @@ def find_date(text: str) -> re.Match[str] | None:
     A date followed by an impossible time is still a date (the time is dropped)."""
     best: re.Match[str] | None = None
     for rx in (TIME_FIRST_RE, DATE_RE):
-        for m in rx.finditer(text):
-            if not _plausible_day(m):
+        for found in rx.finditer(text):
+            if not _plausible_day(found):
                 continue
-            if not _plausible_time(m):
+            m = found
+            if not _plausible_time(found):
                 if rx is TIME_FIRST_RE:
                     continue
-                m = _DATE_ONLY_RE.match(text, m.start())
+                m = _DATE_ONLY_RE.match(text, found.start())
                 assert m is not None
             if best is None or m.start() < best.start():
                 best = m
