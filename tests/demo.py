@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.report import summary_text
-from tests.support import ROOT, article_records, crawl_command, latest_report, replica
+from tests.support import ROOT, crawl_command, folded_records, latest_report, replica
 
 DEFAULT_ARTICLES = 800
 # The whole portal as the replica can draw it: video pages, sitemaps and RSS, old section URLs
@@ -27,7 +27,7 @@ CONTENT_FIELDS = ("title", "published_at", "lead", "body_text", "authors", "imag
 
 
 def summarize(output_dir: Path) -> tuple[str, dict[str, int]]:
-    records = article_records(output_dir)
+    records = folded_records(output_dir)  # sections as the latest view has them
     per_edition = Counter(r["edition"] for r in records)
     per_type = Counter(r["type"] for r in records)
     per_section = Counter(s["slug"] for r in records for s in r["sections"])

@@ -257,7 +257,12 @@ class RobotsMiddleware:
         parser = build_from_crawler(self.parser_cls, self.crawler, response.body)
         robots.settle("ready", parser)
         await self.crawler.signals.send_catch_log_async(
-            signal=signals.robots_parsed, robotparser=parser, request=request
+            # `response` beyond Scrapy's arguments: the spider reads its Sitemap: lines from the
+            # same fetch (crawler/spiders/discovering.py), so robots.txt is asked for once.
+            signal=signals.robots_parsed,
+            robotparser=parser,
+            request=request,
+            response=response,
         )
         delay = self._crawl_delay(parser)
         if not delay:

@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -138,6 +138,7 @@ class BaolonganSpider(
             limit=spider.limit,
         )
         spider.portal = spider.run.editions
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         # A refresh when earlier runs archived something: page sections newest-first only until a
         # page holds nothing new, and re-check recent and least-recently-checked items instead.
         spider.incremental = spider.run.mode == "incremental"

@@ -21,9 +21,12 @@ class ExtraDiscovery:
     """The sitemap and feed callbacks of BaolonganSpider."""
 
     def _robots_request(self, edition: str):
-        """robots.txt of the edition's host, read for its `Sitemap:` lines (the politeness
-        middleware reads it for its rules on its own)."""
+        """robots.txt of the edition's host, read for its `Sitemap:` lines — only when robots.txt
+        is not obeyed: otherwise the politeness middleware fetches it before any other request,
+        and `robots_parsed` hands its answer to the spider (one fetch, not two)."""
         if not self.crawler.settings.getbool("EXTRA_DISCOVERY", True):
+            return None
+        if self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
             return None
         req = self._listing_request(
             self.portal.base(edition) + "/robots.txt", None, callback=self.parse_robots_sitemaps
@@ -37,6 +40,16 @@ class ExtraDiscovery:
         self._listing_done()
         for url in robots_sitemaps(response.body, response.url):
             yield from self._discovery_file(url, self.parse_sitemap)
+
+    def robots_parsed(self, robotparser, request, response=None) -> None:
+        """The politeness middleware read a host's robots.txt (crawler/politeness/robots.py): the
+        sitemaps it names join the crawl of the listings (not an ids or urls_file run's)."""
+        wanted = self.crawler.settings.getbool("EXTRA_DISCOVERY", True)
+        if response is None or not wanted or self.urls_file or self.id_range:
+            return
+        for url in robots_sitemaps(response.body, response.url):
+            for req in self._discovery_file(url, self.parse_sitemap):
+                self.crawler.engine.crawl(req)
 
     def _discovery_file(self, url: str, callback):
         # A sitemap or feed on another host is never fetched (the archive mirrors the portal).

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.support import article_records, latest_report, replica, run_crawl
+from tests.support import folded_records, latest_report, replica, run_crawl
 
 VIDEOS = 14
 MAX_BYTES = 1_000_000  # the replica's big media file is 1.5 MB, the others a few KB
@@ -31,7 +31,7 @@ def crawl(tmp_path_factory):
         out = folder / "out"
         settings = {"FETCH_REQUISITES": "False", "MEDIA_MAX_BYTES": str(MAX_BYTES)}
         result = run_crawl(rep, out, settings=settings)
-        yield result.returncode, article_records(out), rep, out
+        yield result.returncode, folded_records(out), rep, out
 
 
 def _warc_targets(out: Path) -> dict[str, int]:
@@ -116,7 +116,7 @@ def test_generated_chrome_videos_equal_truth(tmp_path) -> None:
         result = run_crawl(rep, tmp_path / "out", settings=settings)
         truth = {t["id"]: t for t in rep.truth_records() if t["type"] == "video"}
     assert result.returncode in (0, 3), (chrome_seed, result.returncode)
-    got = {r["id"]: r for r in article_records(tmp_path / "out") if r["type"] == "video"}
+    got = {r["id"]: r for r in folded_records(tmp_path / "out") if r["type"] == "video"}
     assert set(got) == set(truth), chrome_seed
     wrong = [(v, f) for v in truth for f in FIELDS if got[v][f] != truth[v][f]]
     assert not wrong, (chrome_seed, wrong[:3])
