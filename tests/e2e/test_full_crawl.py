@@ -8,6 +8,10 @@ import pytest
 
 from tests.e2e.conftest import SEEDS
 
+# Three crawls of 3,000 articles in one fixture: ~4 min on an idle 2-core machine, more than the
+# suite's 600 s default when the machine is busy with other work.
+pytestmark = pytest.mark.timeout(1800)
+
 COMPARED = (
     "type", "id", "article_id", "album_id", "edition", "editions_seen", "language",
     "canonical_url", "sections", "kicker", "title", "lead", "body_text", "body_html", "images",
