@@ -75,6 +75,9 @@ def test_killed_worker_is_reaped_restarted_and_every_item_is_written_once(tmp_pa
     assert coord.queued() == 0 and coord.listings_outstanding() == 0
 
 
+JITTER_S = 0.1  # how late a reserved request may reach the server on a loaded machine
+
+
 def test_shared_rate_holds_at_the_server(tmp_path, redis_url):
     rate, burst = 25, 2
     site = MiniSite(pages=10, per_page=10)
@@ -90,7 +93,10 @@ def test_shared_rate_holds_at_the_server(tmp_path, redis_url):
     times = sorted(e["t"] for e in site.log)
     assert len(times) == 111
     worst = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
-    # GCRA: at most burst + rate * window; 1 of slack for the gap between reservation and arrival
-    assert worst <= burst + rate + 1, worst
+    # GCRA: at most burst + rate * window reservations in any window. The server sees arrivals,
+    # each up to JITTER_S after its reservation (three workers and pytest on two busy cores), so
+    # a 1 s window of arrivals holds the reservations of a (1 + JITTER_S) s window, plus 1 for
+    # the gap at its edge. Unlimited, the 111 pages arrive in a fraction of a second (see span).
+    assert worst <= burst + int(rate * (1 + JITTER_S)) + 1, worst
     span = times[-1] - times[0]
     assert span >= (len(times) - burst) / rate - 0.2, span  # it did not run faster than the rate
