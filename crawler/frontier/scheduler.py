@@ -4,10 +4,11 @@ Why not Scrapy's own: its in-memory queue costs ~655 bytes per pending request a
 filter ~98 bytes per URL (docs/pitfalls.md), which a 200,000-article first crawl cannot afford;
 its JOBDIR disk queue pops destructively and loses requests in flight on SIGKILL. Here:
 
-- a request is pickled (Request.to_dict: callbacks by name, spider methods and mixins
-  alike) into the queue table; taking it marks it taken, and it leaves the file only when the
-  engine is completely done with it (crawler.distributed.engine_hooks), so a killed run's taken
-  requests are handed back when the same command resumes it (as the Redis processing sets do);
+- a request is pickled (crawler/frontier/codec.py: Request.to_dict's dict, callbacks by name,
+  spider methods and mixins alike) into the queue table; taking it marks it taken, and it leaves
+  the file only when the engine is completely done with it (crawler.distributed.engine_hooks),
+  so a killed run's taken requests are handed back when the same command resumes it (as the
+  Redis processing sets do);
 - priorities are honoured within a download slot (listings before articles before requisites), and
   the slot with the fewest active downloads goes first, as scrapy.pqueues.DownloaderAwarePriorityQueue
   does (the project's choice before the frontier);
@@ -30,11 +31,11 @@ from typing import Any
 from scrapy import Request
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.crawler import Crawler
-from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from crawler import editions as urls
 from crawler.distributed import engine_hooks
+from crawler.frontier.codec import RequestCodec
 from crawler.frontier.store import FRONTIER_FILE, FrontierStore
 from crawler.run import (
     RESUMABLE_REASONS,
@@ -74,6 +75,7 @@ class FrontierScheduler(BaseScheduler):
         self.commit_interval = settings.getfloat("FRONTIER_COMMIT_INTERVAL", 1.0)
         self.store: FrontierStore | None = None
         self.spider: Any = None
+        self.codec: RequestCodec | None = None
         self.queued: dict[str, int] = {}  # slot -> requests queued in the file
         self.taken: dict[Request, int] = {}  # handed to the engine -> its row
         self.memory: list[tuple[int, int, Request]] = []  # unpicklable requests (rare)
@@ -87,6 +89,7 @@ class FrontierScheduler(BaseScheduler):
     # --- open and close -------------------------------------------------------------------------
     def open(self, spider: Any) -> None:
         self.spider = spider
+        self.codec = RequestCodec(spider)
         run = get_run(self.crawler)
         archiving = opens_run(self.crawler.settings)
         if archiving and run.state is None:  # a spider that does not open the run itself
@@ -169,13 +172,13 @@ class FrontierScheduler(BaseScheduler):
         return self.crawler.request_fingerprinter.fingerprint(request)
 
     def _enqueue(self, request: Request) -> bool:
-        assert self.store is not None
+        assert self.store is not None and self.codec is not None
         key = self._key(request)
         if not request.dont_filter and not self.store.first_sight(key):
             self.stats.inc_value("frontier/filtered_duplicate")
             return False
         try:
-            data = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
+            data = self.codec.encode(request)
         except (ValueError, TypeError, AttributeError, pickle.PicklingError) as error:
             logger.debug("kept in memory (cannot be pickled: %s): %s", error, request)
             entry = (-request.priority, next(self._order), request)
@@ -200,7 +203,7 @@ class FrontierScheduler(BaseScheduler):
         return min(waiting, key=lambda s: (len(slots[s].active) if s in slots else 0, s))
 
     def _next_from_file(self) -> Request | None:
-        assert self.store is not None
+        assert self.store is not None and self.codec is not None
         while (slot := self._next_slot()) is not None:
             got = self.store.take(slot)
             if got is None:  # the count drifted from the file: believe the file
@@ -209,7 +212,7 @@ class FrontierScheduler(BaseScheduler):
             self.queued[slot] -= 1
             seq, data = got
             try:
-                request = request_from_dict(pickle.loads(data), spider=self.spider)
+                request = self.codec.decode(data)
             except (ValueError, TypeError, AttributeError, pickle.UnpicklingError) as error:
                 # A callback renamed between the kill and the resume: nothing can run it.
                 logger.error("dropped a queued request that cannot be rebuilt: %s", error)

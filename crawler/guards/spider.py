@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -71,7 +72,8 @@ class GuardSpiderMiddleware:
             yield self._annotate(response, obj)
 
     def _annotate(self, response: Response, obj: Any) -> Any:
-        if not ItemAdapter.is_item(obj):
+        # Most objects are requests: ItemAdapter.is_item tries every item type on each.
+        if isinstance(obj, Request) or not ItemAdapter.is_item(obj):
             return obj
         adapter = ItemAdapter(obj)
         if "quality_issues" not in adapter or adapter.get("_tombstone"):

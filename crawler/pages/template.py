@@ -143,8 +143,25 @@ class Template:
             counts[s] = counts.get(s, 0) + 1
         if len(counts) > MAX_SIGNATURES:
             self.counts = {s: n for s, n in counts.items() if n > 1}
-        self._chrome = None
+        self._chrome = self._next_chrome(signatures)
         return relearn
+
+    def _next_chrome(self, signatures: set[str] | frozenset[str]) -> frozenset[str] | None:
+        """`chrome()` after one more page, from the chrome before it (None: compute in full).
+
+        Recomputing it from every count after each page cost ~0.5 ms a page once the counts
+        filled up. After a page, the threshold only rises (`pages` grew) and only this page's
+        signatures gained a count, so the chrome is the old chrome's blocks still over the
+        threshold plus this page's blocks that reached it. Before MIN_PAGES pages, and when
+        learning restarted, the full computation runs instead."""
+        before = self._chrome
+        if before is None or self.pages <= MIN_PAGES:
+            return None
+        least = max(MIN_REPEATS, CHROME_SHARE * self.pages)
+        counts = self.counts
+        kept = {s for s in before if counts.get(s, 0) >= least}
+        kept.update(s for s in signatures if counts.get(s, 0) >= least)
+        return frozenset(kept)
 
     def to_json(self) -> str:
         return json.dumps(

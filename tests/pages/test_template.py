@@ -3,10 +3,12 @@ repetition across pages, redesigns, bounded memory, and what it changes in extra
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from crawler.editions import Editions
-from crawler.pages import parse_article
+from crawler.pages import parse_article, template
 from crawler.pages.common import parse_html
 from crawler.pages.template import (
     MAX_SIGNATURES,
@@ -133,3 +135,23 @@ def test_round_trip_through_json(pages):
     t = learned(range(pages))
     back = Template.from_json(t.to_json())
     assert back.pages == t.pages and back.counts == t.counts and back.chrome() == t.chrome()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_chrome_kept_page_by_page_equals_the_chrome_counted_afresh(seed, monkeypatch):
+    """Template.observe updates the chrome from the previous one (cheaper than recounting every
+    signature); after every page it must equal the chrome computed from all counts, through
+    redesigns and the pruning of signatures seen once."""
+    monkeypatch.setattr(template, "MAX_SIGNATURES", 80)
+    rnd = random.Random(seed)
+    kept = Template()
+    pool = [f"box-{i}" for i in range(rnd.randint(5, 60))]
+    for page in range(rnd.randint(1, 150)):
+        blocks = set(rnd.sample(pool, rnd.randint(0, len(pool))))
+        if rnd.random() < 0.08:  # a page of another template
+            blocks = {f"other-{page}-{i}" for i in range(12)}
+        if rnd.random() < 0.5:  # extraction asks for the chrome between pages, or not
+            kept.chrome()
+        kept.observe(blocks)
+        afresh = Template(pages=kept.pages, counts=dict(kept.counts))
+        assert kept.chrome() == afresh.chrome(), f"page {page}"
