@@ -26,9 +26,16 @@ ABOUT = "".join(
 )
 
 
-def page(n: int, about: bool = True, clock: str = "Thứ Hai, 30/06/2025 - 09:15") -> str:
+def page(
+    n: int,
+    about: bool = True,
+    clock: str = "Thứ Hai, 30/06/2025 - 09:15",
+    title_band: bool = True,
+) -> str:
     """An article page with no class anywhere, a header clock and a static prose box longer than
-    the article (the case only learning tells apart)."""
+    the article. With `title_band` the title stands in a band of its own above both columns, as
+    far from the article as from the box: the case only learning tells apart. Without it, the
+    title heads the article's column (the page tells the article by its title's column)."""
     body = "".join(
         f"<p>Đoạn {k} của bài số {n}: người dân xã Bình Đức phấn khởi khi mô hình mới mang lại "
         f"thu nhập cao hơn, theo báo cáo của Hội Nông dân tỉnh ngày {k + 1}/3.</p>"
@@ -38,10 +45,13 @@ def page(n: int, about: bool = True, clock: str = "Thứ Hai, 30/06/2025 - 09:15
         f"<html><head><title>Bài số {n} về nông thôn mới</title></head><body>"
         f"<div><div>{clock}</div><div><a href='/kinh-te/'>Kinh tế</a> | <a href='/xa-hoi/'>Xã hội</a>"
         f" | <a href='/van-hoa/'>Văn hóa</a></div></div>"
-        f"<div><div><h1>Bài số {n} về nông thôn mới</h1><div>1{n % 9}/03/2024 - 08:0{n % 9}</div>"
-        f"<div>{body}</div></div>"
-        f"<div>{ABOUT if about else ''}</div></div>"
-        "<div>Cơ quan chủ quản: Tỉnh ủy Long An. Giấy phép số 436/GP-BTTTT.</div></body></html>"
+        + (f"<div><h1>Bài số {n} về nông thôn mới</h1></div><div>" if title_band else "")
+        + "<div><div>"
+        + ("" if title_band else f"<h1>Bài số {n} về nông thôn mới</h1>")
+        + f"<div>1{n % 9}/03/2024 - 08:0{n % 9}</div><div>{body}</div></div>"
+        + f"<div>{ABOUT if about else ''}</div></div>"
+        + ("</div>" if title_band else "")
+        + "<div>Cơ quan chủ quản: Tỉnh ủy Long An. Giấy phép số 436/GP-BTTTT.</div></body></html>"
     )
 
 
@@ -95,6 +105,23 @@ def test_learning_tells_the_article_from_a_longer_static_box():
     assert "đoạn giới thiệu" not in got.fields["body_text"]
     assert got.fields["published_raw"] == "16/03/2024 - 08:06"  # not the header clock
     assert got.blocks  # what the crawl learns from next
+
+
+def test_without_learning_the_title_s_column_tells_the_article_from_a_longer_static_box():
+    """A single page, nothing learned: the box has more paragraph text, but the article stands in
+    the title's column and the box does not (crawler/pages/article/container.py)."""
+    got = parse_article(page(42, title_band=False), url(42), EDITIONS)
+    assert got.strategies["body"] == "density+title"
+    assert got.fields["body_text"].startswith("Đoạn 0 của bài số 42")
+    assert "đoạn giới thiệu" not in got.fields["body_text"]
+    # The lone lead-like paragraph under a title is never taken for the body: the box, alone on
+    # its page with a one-paragraph article, stays the densest block.
+    short = (
+        page(42, title_band=False)
+        .replace("<p>Đoạn 1", "<span>Đoạn 1")
+        .replace("<p>Đoạn 2", "<span>Đoạn 2")
+    )
+    assert parse_article(short, url(42), EDITIONS).strategies["body"] == "density"
 
 
 def test_a_redesign_is_noticed_after_pages_stop_matching_and_learning_restarts():

@@ -41,6 +41,15 @@ _SIZED_TEXT_XPATH = etree.XPath(
 )
 
 
+def title_anchor(pg: ArticlePage) -> Element | None:
+    """The visible heading whose text is the URL's slug, looked for on the whole page: where the
+    article stands, for choosing its body container before the title proper is settled (which
+    starts from that container). None without a slug or such a heading; no issue is noted."""
+    if not pg.slug:
+        return None
+    return _visible_matching(pg, None, lambda s: s == pg.slug)
+
+
 def find_title(pg: ArticlePage, container: Element | None) -> Found:
     if pg.slug:
         el = _visible_matching(pg, container, lambda s: s == pg.slug)
