@@ -90,11 +90,6 @@ class TestMoreFreshChromes:
 
 class TestRegressionChromes:
     @pytest.mark.e2e
-    # One rerun: under heavy load the fetch order changes which pages the template learner
-    # sees first, and chrome 7 once (1 in ~10 loaded suite runs) took its static "about" box for
-    # one article's body before the template was learned. A real regression fails both runs;
-    # the order-dependent miss is an open defect (tests/e2e/chrome_regressions.txt, seed 7).
-    @pytest.mark.flaky(reruns=1)
     @pytest.mark.parametrize("chrome_seed", regression_seeds())
     def test_crawl_equals_truth(self, tmp_path, chrome_seed):
         crawl_and_compare(tmp_path, chrome_seed)
