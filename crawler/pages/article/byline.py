@@ -12,7 +12,15 @@ import re
 
 from crawler.pages.article.body import in_furniture, is_end_block
 from crawler.pages.article.lead import after_header
-from crawler.pages.article.page import FAR, Anchors, ArticlePage, Found, bold_only, title_anchor
+from crawler.pages.article.page import (
+    BYLINE_START_RE,
+    FAR,
+    Anchors,
+    ArticlePage,
+    Found,
+    bold_only,
+    title_anchor,
+)
 from crawler.pages.common import Element, collapse, find_date, style_right, text_of
 from crawler.pages.parsing import has_tag
 
@@ -20,9 +28,6 @@ __all__ = ["END_MARK", "find_byline"]
 
 _AUTHOR_HINT_RE = re.compile(
     r"(?<![a-z])(?:author|authors|byline|tac-?gia|tacgia|writer|nguoi-?viet|but-?danh)(?![a-z])"
-)
-_BYLINE_START_RE = re.compile(
-    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I
 )
 END_MARK = "./."
 """How bodies often end (docs/site.md): never a byline."""
@@ -142,7 +147,7 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
 
 
 def _looks_like_byline(text: str) -> bool:
-    if _BYLINE_START_RE.match(text):
+    if BYLINE_START_RE.match(text):
         return True
     if text.endswith((".", "?", "!", ":")) or len(text.split()) > 8:
         return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from crawler.pages.article.page import ArticlePage, Found, p_text
-from crawler.pages.article.title import title_anchor
+from crawler.pages.article.title import slug_heading
 from crawler.pages.common import Element, PageRegions, holds_prose, text_of
 from crawler.pages.parsing import has_tag
 
@@ -30,7 +30,7 @@ def find_container(pg: ArticlePage) -> Found:
     if known:
         best = _best_known(known)
         return Found(None, _describe(best), best)
-    best, strategy = _densest(pg.root, regions, lambda: title_anchor(pg))
+    best, strategy = _densest(pg.root, regions, lambda: slug_heading(pg))
     return Found(None, strategy, best)
 
 

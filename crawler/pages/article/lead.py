@@ -18,6 +18,7 @@ from crawler.pages.article.page import (
     ArticlePage,
     Found,
     bold_only,
+    short_byline_line,
 )
 from crawler.pages.common import Element, block_text, collapse, find_date, text_of
 from crawler.pages.parsing import has_tag
@@ -159,7 +160,7 @@ def _block_between(pg: ArticlePage, at: Anchors, after: int, before: int) -> Ele
         text = pg.text(el)
         if len(text) < 40 or find_date(text) is not None:
             continue
-        if has_tag(el, "a") or at.regions.in_chrome(el):
+        if has_tag(el, "a") or at.regions.in_chrome(el) or short_byline_line(text):
             continue
         if in_furniture(el, at.container):
             continue  # a cookie notice between the title and the body

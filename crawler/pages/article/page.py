@@ -281,6 +281,19 @@ def bold_only(el: Element) -> bool:
     return walk(el, False) and has_text
 
 
+BYLINE_START_RE = re.compile(
+    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I
+)
+"""How bylines open ("By ...", "Theo TTXVN", "Bài và ảnh: ..."): byline.py finds them, lead.py
+leaves a short such line under the title to it."""
+
+
+def short_byline_line(text: str) -> bool:
+    """A line under the title that is a byline, never a lead: opens like one, ten words at most,
+    no closing full stop ("By Phuong Phuong– Translated by Kim Khanh")."""
+    return bool(BYLINE_START_RE.match(text)) and len(text.split()) <= 10 and not text.endswith(".")
+
+
 def title_anchor(pg: ArticlePage, at: Anchors) -> int:
     """Where the article's header is: the title, else the body container."""
     if at.title is not None:

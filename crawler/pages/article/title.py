@@ -41,7 +41,7 @@ _SIZED_TEXT_XPATH = etree.XPath(
 )
 
 
-def title_anchor(pg: ArticlePage) -> Element | None:
+def slug_heading(pg: ArticlePage) -> Element | None:
     """The visible heading whose text is the URL's slug, looked for on the whole page: where the
     article stands, for choosing its body container before the title proper is settled (which
     starts from that container). None without a slug or such a heading; no issue is noted."""
