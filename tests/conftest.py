@@ -29,9 +29,10 @@ def pytest_report_header(config):
 #
 # - Modules that share a session-scoped crawl form one unit, so the crawl runs once, on one worker,
 #   instead of once on each worker that happens to get one of them.
-# - Units are handed out longest first (by the seconds below, measured in a full run), so that a
-#   long crawl never starts last and keeps one worker busy while the other has nothing left. The
-#   figures only order the units; a unit not listed counts half a second per test.
+# - Units are handed out longest first (by the seconds below, measured in a full run on a busy
+#   2-core machine), so that a long crawl never starts last and keeps one worker busy while the
+#   other has nothing left. The figures only order the units; a unit not listed counts half a
+#   second per test.
 
 SHARED_CRAWLS = {
     # the `archive` fixture of tests/export/conftest.py (two crawls)
@@ -44,10 +45,10 @@ SHARED_CRAWLS = {
 }
 
 UNIT_SECONDS = {
-    "tests/e2e/test_full_crawl.py": 560,
-    "tests/e2e/test_generated_chromes.py::TestFreshChromes": 270,
-    "tests/e2e/test_generated_chromes.py::TestMoreFreshChromes": 255,
-    "tests/e2e/test_generated_chromes.py::TestRegressionChromes": 235,
+    "tests/e2e/test_full_crawl.py": 430,
+    "tests/e2e/test_generated_chromes.py::TestFreshChromes": 125,
+    "tests/e2e/test_generated_chromes.py::TestMoreFreshChromes": 120,
+    "tests/e2e/test_generated_chromes.py::TestRegressionChromes": 110,
     "tests/observe[history]": 195,
     "tests/e2e/test_crash.py": 190,
     "tests/distributed/test_three_workers.py": 170,

@@ -1,5 +1,5 @@
 """Crawls of the replica drawn in page chromes nobody wrote (`--chrome-seed N`): one record per
-truth item, every field equal to the truth, compared as the 3 x 3,000 full-crawl test does.
+truth item, every field equal to the truth, compared as the full-crawl test does.
 
 Every run crawls `CHROMES` fresh chrome seeds drawn at random (their base is printed and each test id
 names its chrome seed, so a failure reproduces with `python -m tests.replica --chrome-seed N
