@@ -109,12 +109,13 @@ def measure(n: int, work: Path, profile: bool) -> dict[str, Any]:
 
 
 def report(res: dict[str, Any]) -> None:
+    spied_rss = " (py-spy's)" if res.get("profile") else ""
     for name in ("ours", "bare"):
         f = res[name]
         print(
             f"{name}: {f['requests']:,} requests, {f['wall_s']} s wall, {f['cpu_s']} CPU s "
-            f"({f['cpu_ms_per_request']} ms a request), peak RSS {f['peak_rss_mb']} MB "
-            "(py-spy's own with --profile), "
+            f"({f['cpu_ms_per_request']} ms a request), peak RSS {f['peak_rss_mb']} MB"
+            f"{spied_rss}, "
             f"exit {f['returncode']}"
         )
     print(f"ratio (bare / ours): {res['ratio_wall']:.0%} wall, {res['ratio_cpu']:.0%} CPU")
