@@ -69,6 +69,11 @@ def text_len(el: Element) -> int:
     return int(_TEXT_LEN(el))
 
 
+def holds(node: Element, inner: Element) -> bool:
+    """`node` is an ancestor of `inner` (not `inner` itself)."""
+    return any(a is node for a in inner.iterancestors())
+
+
 def has_tag(el: Element, tag: str) -> bool:
     """`el.find(".//tag") is not None` at half the cost (lxml's find runs its path parser in
     Python; the descendant iterator runs in C)."""

@@ -240,7 +240,7 @@ def _teaser_list(el: Element, items: list[Element], text: int) -> Element | None
     units each opened by a link to another item (a teaser: title, then a summary of any length).
     An article with a related box beside it is not: the links' block is a small part of it.
     Returns the block of teasers."""
-    common = _common_ancestor(items, el)
+    common = common_ancestor(items, el)
     held = text_len(common)
     if held < 0.7 * text:
         return None
@@ -295,7 +295,8 @@ def _first_link(unit: Element) -> Element | None:
     return None
 
 
-def _common_ancestor(nodes: list[Element], top: Element) -> Element:
+def common_ancestor(nodes: list[Element], top: Element) -> Element:
+    """The deepest element holding every node (or being it), `top` when that is not under it."""
     path = [nodes[0], *nodes[0].iterancestors()]
     rank = {id(n): i for i, n in enumerate(path)}
     best = 0

@@ -17,7 +17,7 @@ from crawler.pages.common import (
     holds_prose,
     text_of,
 )
-from crawler.pages.parsing import has_tag
+from crawler.pages.parsing import has_tag, holds
 
 __all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture"]
 
@@ -127,15 +127,11 @@ def in_furniture(el: Element, stop: Element | None) -> bool:
     """`el` is or sits in a widget (cookie notice, ad, share bar, related box). The climb stops
     at `stop` (the body container) or a wrapper of it: the article's wrappers are not widgets."""
     for node in (el, *el.iterancestors()):
-        if node is stop or node.tag == "body" or (stop is not None and _holds(node, stop)):
+        if node is stop or node.tag == "body" or (stop is not None and holds(node, stop)):
             return False
         if is_furniture(node) or is_end_block(node):
             return True
     return False
-
-
-def _holds(node: Element, inner: Element) -> bool:
-    return any(a is node for a in inner.iterancestors())
 
 
 _RELATED_LABEL_RE = re.compile(

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from crawler.pages.article.page import ArticlePage, Found, p_text
 from crawler.pages.article.title import slug_heading
 from crawler.pages.common import Element, PageRegions, holds_prose, text_of
-from crawler.pages.parsing import has_tag
+from crawler.pages.parsing import has_tag, holds
+from crawler.pages.regions import common_ancestor
 
 __all__ = ["find_container"]
 
@@ -133,35 +134,24 @@ def _near_title(
     or more paragraphs (not the lone lead under the title), outside chrome boxes; None when
     `best` holds the title or none qualifies. Cheap on most pages: the body holds the title's
     column already, and the loop stops at the first block below the share."""
-    if title is None or _holds(best, title):
+    if title is None or best is title or holds(best, title):
         return None
-    far = _depth(_common_ancestor(best, title))
+    top = title.getroottree().getroot()
+    far = _depth(common_ancestor([best, title], top))
     for el, other in rest:
         if other < NEAR_TITLE_SHARE * score:
             return None
         if (
             paragraphs.get(el, 0) >= 2
-            and _depth(_common_ancestor(el, title)) > far
+            and _depth(common_ancestor([el, title], top)) > far
             and not _boxed(el, regions)
         ):
             return el
     return None
 
 
-def _holds(el: Element, inner: Element) -> bool:
-    return el is inner or any(a is el for a in inner.iterancestors())
-
-
-def _common_ancestor(a: Element, b: Element) -> Element | None:
-    mine = {id(x) for x in (a, *a.iterancestors())}
-    for x in (b, *b.iterancestors()):
-        if id(x) in mine:
-            return x
-    return None
-
-
-def _depth(el: Element | None) -> int:
-    return -1 if el is None else sum(1 for _ in el.iterancestors())
+def _depth(el: Element) -> int:
+    return sum(1 for _ in el.iterancestors())
 
 
 def _descend(el: Element) -> Element:
