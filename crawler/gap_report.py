@@ -1,23 +1,31 @@
 """The report's `Id gaps` section (crawler/gaps.py says what a gap is).
 
 After a listing crawl: how many gap ids, in how many ranges, counted by the publication year of
-their neighbours (the nearest archived articles below and above), every range in the JSON report.
+their neighbours (the nearest archived articles below and above), and the ranges themselves.
 After `-a ids=gaps`: what each gap id turned out to be, from the state store (so a resumed run
 counts what its killed predecessor probed): `article` (archived: reachable only by id), `not_found`
 (404/410), `redirected` (off the article), `failed` (a network error or another status),
 `not_probed` (the run stopped first). Unanswered ids make the run `success_with_warnings`; a run
 whose every probe failed is `crawl_failed` (README, Exit statuses).
+
+Every range goes to `reports/<run_id>.gaps.jsonl`, one JSON object a line, streamed from the state
+store; the JSON report holds the totals and the first JSON_RANGES ranges. Holding every range as a
+dict cost ~28 MB at the 49,349 ranges of a 50,000-article crawl, the end of the run's peak RSS,
+and it grows with the archive (tests/benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from crawler import gaps
 from crawler.context import UNSET, crawl_context
 
 MAX_SHOWN = gaps.MAX_SHOWN
+JSON_RANGES = 1000  # ranges in the JSON report itself; all of them in the .gaps.jsonl file
 CHUNK = 1000  # ids classified per state-store query
 OUTCOMES = ("article", "not_found", "redirected", "failed", "not_probed")
 
@@ -26,25 +34,33 @@ def _year_key(below: str, above: str) -> str:
     return below if below == above else f"{below}/{above}"
 
 
-def found_summary(state: Any, run_id: str) -> dict[str, Any]:
-    """The gaps a listing run recorded: totals, ids by neighbours' year, every range."""
-    by_year: dict[str, dict[str, int]] = {}
-    listed = []
-    total = 0
+def found_ranges(state: Any, run_id: str) -> Iterator[dict[str, Any]]:
+    """Every gap range a listing run recorded, ascending, streamed from the state store."""
     for first, last, below, above in gaps.ranges(state, run_id):
-        count = last - first + 1
-        total += count
-        year = by_year.setdefault(_year_key(below, above), {"ranges": 0, "ids": 0})
+        yield _range(first, last, below=below, above=above)
+
+
+def found_summary(state: Any, run_id: str) -> dict[str, Any]:
+    """The gaps a listing run recorded: totals, ids by neighbours' year, the first ranges."""
+    by_year: dict[str, dict[str, int]] = {}
+    listed: list[dict[str, Any]] = []
+    total = ranges_count = 0
+    for r in found_ranges(state, run_id):
+        total += r["count"]
+        ranges_count += 1
+        year = by_year.setdefault(_year_key(r["below"], r["above"]), {"ranges": 0, "ids": 0})
         year["ranges"] += 1
-        year["ids"] += count
-        listed.append(_range(first, last, below=below, above=above))
+        year["ids"] += r["count"]
+        if len(listed) < JSON_RANGES:
+            listed.append(r)
     return {
         "kind": "found",
         "run_id": run_id,
         "gap_ids": total,
-        "ranges_count": len(listed),
+        "ranges_count": ranges_count,
         "by_neighbour_year": dict(sorted(by_year.items())),
         "ranges": listed,
+        "ranges_file": None,  # set by write_ranges
     }
 
 
@@ -73,30 +89,68 @@ def _classify(state: Any, run_id: str, first: int, last: int) -> Iterator[tuple[
                 yield n, "failed"
 
 
+def probed_ranges(state: Any, run_id: str, gap_run: str) -> Iterator[dict[str, Any]]:
+    """What the gaps of `gap_run` turned out to be after the `ids=gaps` run `run_id`: runs of
+    consecutive ids with one outcome, ascending, streamed."""
+    current: dict[str, Any] | None = None
+    for first, last, _below, _above in gaps.ranges(state, gap_run):
+        for n, outcome in _classify(state, run_id, first, last):
+            if current and current["outcome"] == outcome and current["last"] == n - 1:
+                current = _range(current["first"], n, outcome=outcome)
+            else:
+                if current:
+                    yield current
+                current = _range(n, n, outcome=outcome)
+    if current:
+        yield current
+
+
 def probe_summary(state: Any, run_id: str, gap_run: str) -> dict[str, Any]:
     """What the gaps of `gap_run` turned out to be, after the `ids=gaps` run `run_id`."""
     counts = dict.fromkeys(OUTCOMES, 0)
     listed: list[dict[str, Any]] = []
-    for first, last, _below, _above in gaps.ranges(state, gap_run):
-        for n, outcome in _classify(state, run_id, first, last):
-            counts[outcome] += 1
-            if listed and listed[-1]["outcome"] == outcome and listed[-1]["last"] == n - 1:
-                listed[-1] = _range(listed[-1]["first"], n, outcome=outcome)
-            else:
-                listed.append(_range(n, n, outcome=outcome))
+    found: list[str] = []
+    # Not-found ranges are the bulk and say nothing new: the Markdown report shows the others.
+    notable: list[dict[str, Any]] = []
+    ranges_count = notable_count = 0
+    for r in probed_ranges(state, run_id, gap_run):
+        counts[r["outcome"]] += r["count"]
+        ranges_count += 1
+        if r["outcome"] == "article":
+            found += [f"baolongan:{n}" for n in range(r["first"], r["last"] + 1)]
+        if len(listed) < JSON_RANGES:
+            listed.append(r)
+        if r["outcome"] != "not_found":
+            notable_count += 1
+            if len(notable) < MAX_SHOWN:
+                notable.append(r)
     return {
         "kind": "probed",
         "gap_run": gap_run,
         "gap_ids": sum(counts.values()),
         "outcomes": counts,
-        "found_only_by_probing": [
-            f"baolongan:{n}"
-            for r in listed
-            if r["outcome"] == "article"
-            for n in range(r["first"], r["last"] + 1)
-        ],
+        "found_only_by_probing": found,
+        "ranges_count": ranges_count,
         "ranges": listed,
+        "ranges_file": None,  # set by write_ranges
+        "notable_ranges": notable,
+        "notable_ranges_count": notable_count,
     }
+
+
+def write_ranges(state: Any, run_id: str, figures: dict[str, Any] | None, path: Path) -> None:
+    """Every range of the figures' run to `path` (JSON Lines), streamed from the state store,
+    and its name into the figures."""
+    if not figures:
+        return
+    if figures["kind"] == "found":
+        rows = found_ranges(state, figures["run_id"])
+    else:
+        rows = probed_ranges(state, run_id, figures["gap_run"])
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    figures["ranges_file"] = path.name
 
 
 def summary(crawler: Any, run: Any) -> dict[str, Any] | None:
@@ -164,13 +218,23 @@ def markdown_lines(figures: dict[str, Any] | None) -> list[str]:
         if found:
             lines += ["Found only by probing: " + ", ".join(f"`{i}`" for i in found[:MAX_SHOWN])]
             lines.append("")
-        # Not-found ranges are the bulk and say nothing new: the JSON report lists them.
-        shown = [r for r in figures["ranges"] if r["outcome"] != "not_found"]
+        shown = figures["notable_ranges"]
         lines += ["| ids | count | outcome |", "|---|---:|---|"]
-        lines += [f"| {r['ids']} | {r['count']:,} | {r['outcome']} |" for r in shown[:MAX_SHOWN]]
-        if len(shown) > MAX_SHOWN:
-            lines.append(f"\n… {len(shown) - MAX_SHOWN:,} more ranges in the JSON report.")
+        lines += [f"| {r['ids']} | {r['count']:,} | {r['outcome']} |" for r in shown]
+        more = figures["notable_ranges_count"] - len(shown)
+        not_found = figures["ranges_count"] - figures["notable_ranges_count"]
+        where = _where(figures)
+        if more > 0:
+            lines.append(f"\n… {more:,} more ranges in {where}.")
+        if not_found:
+            lines.append(f"\n{not_found:,} ranges of not-found ids are listed in {where}.")
         return [*lines, ""]
-    if len(figures["ranges"]) > MAX_SHOWN:
-        lines.append(f"\n… {len(figures['ranges']) - MAX_SHOWN:,} more ranges in the JSON report.")
+    more = figures["ranges_count"] - min(len(figures["ranges"]), MAX_SHOWN)
+    if more > 0:
+        lines.append(f"\n… {more:,} more ranges in {_where(figures)}.")
     return [*lines, ""]
+
+
+def _where(figures: dict[str, Any]) -> str:
+    name = figures.get("ranges_file")
+    return f"`{name}`" if name else "the JSON report"

@@ -91,7 +91,11 @@ EXTENSIONS = {
     "crawler.observe.progress.ProgressExtension": 500,
     # Refuses bad gate settings at start (exit 2); the gates run in crawler.observe.status.
     "crawler.observe.gates.QualityGatesExtension": 510,
+    # Python's garbage collector set for a long crawl (why, and the figures: crawler/gc_policy.py).
+    "crawler.gc_policy.GcPolicyExtension": 520,
 }
+GC_FREEZE_AT_START = True
+GC_THRESHOLDS = (20_000, 10, 10)  # None: Python's defaults (700, 10, 10)
 
 # --- Progress and quality gates (crawler.observe) ----------------------------------------------
 # `auto`: a progress line every PROGRESS_INTERVAL s, plus a live bar when stderr is a terminal;

@@ -75,7 +75,11 @@ def test_killed_worker_is_reaped_restarted_and_every_item_is_written_once(tmp_pa
     assert coord.queued() == 0 and coord.listings_outstanding() == 0
 
 
-JITTER_S = 0.1  # how late a reserved request may reach the server on a loaded machine
+# How late a reserved request may reach the server on a loaded machine: 0.1 s was exceeded once
+# (31 arrivals in a window, bound 30) with the suite and a benchmark on two cores. At 0.2 s the
+# bound is 33; workers limited each on its own (3 x 25 = 75 a second) or not at all (111 in a
+# fraction of a second) still fail it by far.
+JITTER_S = 0.2
 
 
 def test_shared_rate_holds_at_the_server(tmp_path, redis_url):

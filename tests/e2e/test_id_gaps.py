@@ -33,6 +33,11 @@ def _markdown(out):
     return sorted((out / "reports").glob("*.md"))[-1].read_text(encoding="utf-8")
 
 
+def _ranges_file(out, figures):
+    path = out / "reports" / figures["ranges_file"]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def _ids(ranges):
     return {n for r in ranges for n in range(r["first"], r["last"] + 1)}
 
@@ -46,7 +51,10 @@ def test_full_crawl_reports_gaps_and_ids_gaps_finds_the_unlisted(site, tmp_path)
     archived = {r["id"] for r in article_records(out)}
     assert archived == truth - {f"baolongan:{n}" for n in hidden}, "the unlisted stay unreached"
     found = latest_report(out)["id_gaps"]
-    gap_ids = _ids(found["ranges"])
+    every_range = _ranges_file(out, found)
+    assert found["ranges"] == every_range[: len(found["ranges"])]
+    assert found["ranges_count"] == len(every_range)
+    gap_ids = _ids(every_range)
     assert found["kind"] == "found" and found["gap_ids"] == len(gap_ids)
     assert hidden <= gap_ids
     article_ids = sorted(int(i.rsplit(":", 1)[1]) for i in archived if i.count(":") == 1)
@@ -68,6 +76,14 @@ def test_full_crawl_reports_gaps_and_ids_gaps_finds_the_unlisted(site, tmp_path)
     assert report["outcomes"]["not_found"] == len(gap_ids) - HIDDEN
     assert report["outcomes"]["failed"] == report["outcomes"]["not_probed"] == 0
     assert set(report["found_only_by_probing"]) == {f"baolongan:{n}" for n in hidden}
+    probed_ranges = _ranges_file(out, report)
+    assert _ids(probed_ranges) == gap_ids
+    assert {
+        n
+        for r in probed_ranges
+        if r["outcome"] == "article"
+        for n in range(r["first"], r["last"] + 1)
+    } == hidden
     assert f"{HIDDEN} found only by probing" in _markdown(out)
 
     # The same command again probes nothing new: what was probed is remembered.

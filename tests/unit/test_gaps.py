@@ -4,6 +4,10 @@ each gap turned out to be."""
 
 from __future__ import annotations
 
+import json
+import sys
+import tracemalloc
+
 import pytest
 
 from crawler import gap_report, gaps, probes
@@ -122,3 +126,69 @@ def test_probe_summary_classifies_each_gap(state):
     none = {**figures, "outcomes": {**dict.fromkeys(gap_report.OUTCOMES, 0), "failed": 9}}
     assert gap_report.status_of(none) == "crawl_failed"
     assert "Found only by probing: `baolongan:12`" in "\n".join(gap_report.markdown_lines(figures))
+
+
+def _gap_rows(state, run_id, count):
+    """`count` one-id gap ranges (every other id from 1,001), straight into the gaps table."""
+    db = gaps._table(state)
+    with db:
+        db.executemany(
+            "INSERT INTO id_gaps VALUES (?, ?, ?, ?, ?)",
+            ((run_id, n, n, "2019", "2020") for n in range(1001, 1001 + 2 * count, 2)),
+        )
+
+
+def test_the_report_holds_the_first_ranges_and_the_file_every_one(state, tmp_path, monkeypatch):
+    monkeypatch.setattr(gap_report, "JSON_RANGES", 2)
+    monkeypatch.setattr(gap_report, "MAX_SHOWN", 1)
+    _gap_rows(state, "r1", 3)
+    found = gap_report.found_summary(state, "r1")
+    assert found["ranges_count"] == 3 and found["gap_ids"] == 3
+    assert [r["ids"] for r in found["ranges"]] == ["1001", "1003"]
+    path = tmp_path / "r1.gaps.jsonl"
+    gap_report.write_ranges(state, "r1", found, path)
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["ids"] for r in lines] == ["1001", "1003", "1005"]
+    assert lines[0] == found["ranges"][0] == {
+        "ids": "1001", "first": 1001, "last": 1001, "count": 1, "below": "2019", "above": "2020",
+    }  # fmt: skip
+    assert found["ranges_file"] == "r1.gaps.jsonl"
+    assert "… 2 more ranges in `r1.gaps.jsonl`." in "\n".join(gap_report.markdown_lines(found))
+
+
+def test_probed_ranges_stream_to_the_file(state, tmp_path, monkeypatch):
+    monkeypatch.setattr(gap_report, "JSON_RANGES", 1)
+    _gap_rows(state, "full", 3)  # ids 1001, 1003, 1005
+    state.record_probe(1001, 404, "t")
+    state.record_probe(1003, 200, "t")
+    _item(state, 1003, "2020-01-05")
+    figures = gap_report.probe_summary(state, "ids", "full")
+    assert figures["ranges_count"] == 3 and len(figures["ranges"]) == 1
+    assert [(r["ids"], r["outcome"]) for r in figures["notable_ranges"]] == [
+        ("1003", "article"),
+        ("1005", "not_probed"),
+    ]
+    path = tmp_path / "ids.gaps.jsonl"
+    gap_report.write_ranges(state, "ids", figures, path)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["ids"], r["outcome"]) for r in rows] == [
+        ("1001", "not_found"),
+        ("1003", "article"),
+        ("1005", "not_probed"),
+    ]
+    md = "\n".join(gap_report.markdown_lines(figures))
+    assert "| 1003 | 1 | article |" in md and "1 ranges of not-found ids are listed in" in md
+
+
+def test_summaries_do_not_hold_every_range(state):
+    """Memory stays flat with the number of ranges: 20,000 ranges as dicts take ~10 MB."""
+    _gap_rows(state, "r1", 20_000)
+    tracemalloc.start()
+    try:
+        found = gap_report.found_summary(state, "r1")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found["ranges_count"] == 20_000 and len(found["ranges"]) == gap_report.JSON_RANGES
+    held = sys.getsizeof(found["ranges"][0]) * 20_000
+    assert peak < held / 4, (peak, held)
