@@ -17,12 +17,16 @@ and it grows with the archive (tests/benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from crawler import gaps
 from crawler.context import UNSET, crawl_context
+from crawler.distributed import connect as distributed
+
+logger = logging.getLogger(__name__)
 
 MAX_SHOWN = gaps.MAX_SHOWN
 JSON_RANGES = 1000  # ranges in the JSON report itself; all of them in the .gaps.jsonl file
@@ -161,7 +165,12 @@ def summary(crawler: Any, run: Any) -> dict[str, Any] | None:
     asked = context.asked  # what the spider was asked for (None: no spider said)
     state = getattr(run, "state", None)
     result = None
-    if state is not None and asked is not None and asked.id_gaps:
+    if distributed.enabled(crawler.settings):
+        # A Redis-mode worker's state store holds only its share of the archive: the others'
+        # articles would all look like gaps (docs/operating.md, Limits).
+        if gaps.applies(asked):
+            logger.info("id gaps: not computed in Redis mode (each worker holds only its share)")
+    elif state is not None and asked is not None and asked.id_gaps:
         result = probe_summary(state, run.run_id, asked.id_gaps)
     elif state is not None and gaps.applies(asked):
         gaps.record_gaps(state, run.run_id)

@@ -192,3 +192,30 @@ def test_summaries_do_not_hold_every_range(state):
     assert found["ranges_count"] == 20_000 and len(found["ranges"]) == gap_report.JSON_RANGES
     held = sys.getsizeof(found["ranges"][0]) * 20_000
     assert peak < held / 4, (peak, held)
+
+
+class _Run:
+    def __init__(self, state):
+        self.state, self.run_id = state, "r1"
+
+
+@pytest.mark.parametrize("redis", [False, True])
+def test_no_gaps_from_a_redis_mode_worker(state, redis, caplog):
+    """A Redis-mode worker's state store holds only its share: the other workers' articles would
+    all be gaps. One process computes them; a worker says why it does not."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.context import Asked, crawl_context
+
+    _item(state, 100, "2019-01-02T08:00:00+07:00")
+    _item(state, 104, "2019-01-03T08:00:00+07:00")  # a worker of two: 102 is the other's
+    settings = {"REDIS_URL": "redis://127.0.0.1:9/0"} if redis else {}
+    crawler = get_crawler(settings_dict=settings)
+    crawl_context(crawler).asked = Asked()
+    caplog.set_level("INFO", logger="crawler.gap_report")
+    figures = gap_report.summary(crawler, _Run(state))
+    if redis:
+        assert figures is None and gaps.newest_gap_run(state) is None
+        assert "not computed in Redis mode" in caplog.text
+    else:
+        assert figures["gap_ids"] == 3 and figures["ranges_count"] == 1
