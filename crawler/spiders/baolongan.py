@@ -240,7 +240,8 @@ class BaolonganSpider(
             # The stylesheets, scripts and logo on every page wait behind the articles in the
             # frontier (REQUISITE_PRIORITY): until fetched they are not known, and every page
             # asked for them again only for the frontier to drop the request (4,723 times in a
-            # 1,000-article crawl, ~4 % of its CPU). Asked for recently: nothing to do.
+            # 1,000-article crawl; without them the crawler's CPU fell 3-4 %,
+            # tests/benchmarks/RESULTS.md). Asked for recently: nothing to do.
             if self.recent_requisites.seen(link):
                 self.crawler.stats.inc_value("requisites/asked_recently")
                 continue
