@@ -34,7 +34,7 @@ def test_engine_start_freezes_and_sets_thresholds(gc_restored):
     crawler = get_crawler(
         settings_dict={"GC_THRESHOLDS": (12_345, 7, 9), "GC_FREEZE_AT_START": True, **QUIET}
     )
-    crawler.stats.open_spider(None)
+    crawler.stats.open_spider()
     extension = GcPolicyExtension.from_crawler(crawler)  # signals hold receivers weakly
     alive_at_start = Node()
     assert gc.is_tracked(alive_at_start)
@@ -65,7 +65,7 @@ def test_thresholds_only(gc_restored):
     crawler = get_crawler(
         settings_dict={"GC_THRESHOLDS": "5000,10,10", "GC_FREEZE_AT_START": False, **QUIET}
     )
-    crawler.stats.open_spider(None)
+    crawler.stats.open_spider()
     extension = GcPolicyExtension.from_crawler(crawler)
     crawler.signals.send_catch_log(signals.engine_started)
     assert not extension.freeze and gc.get_threshold() == (5000, 10, 10)
