@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in order:
             work = Path(tempfile.mkdtemp(prefix=f"baolongan-alternate-{name}-"))
             with h.serve(work / "replica", args.articles, seed=SEED) as srv:
-                h.ROOT = trees[name]  # the crawl runs in that tree
-                m = h.run_measured(h.crawl_command(srv, work / "out"), work / "crawl.log", srv)
+                cmd = h.crawl_command(srv, work / "out")
+                m = h.run_measured(cmd, work / "crawl.log", srv, cwd=trees[name])
             seconds = m.cpu_user + m.cpu_sys
             cpu[name].append(seconds)
             print(f"{name} {i + 1}: {seconds:.2f} CPU s, {m.wall:.1f} s wall, exit {m.returncode}")

@@ -177,9 +177,11 @@ def run_measured(
     stop_after: float | None = None,
     timeout: float = 7200,
     sample_every: float = 0.5,
+    cwd: Path | None = None,
 ) -> Measured:
     """Run `cmd`, wait for it with wait4 (exact CPU seconds of this one child), reading its
     VmHWM from /proc meanwhile. `stop_after`: send SIGINT (a clean stop) after that many seconds.
+    `cwd`: the checkout to run in (default this one; tests.benchmarks.alternate runs two).
 
     Peak RSS is not wait4's ru_maxrss: Linux carries the high-water mark of the memory a
     process had before exec into it, and subprocess starts children with vfork, so every child
@@ -189,7 +191,7 @@ def run_measured(
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log, "ab") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, cwd=cwd or ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         samples: list[tuple[float, int]] = []
         hwm = [0]
         done = threading.Event()
