@@ -6,16 +6,25 @@ says what each process asked for)."""
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import shutil
 import signal
+import sqlite3
 import subprocess
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from scrapy import Request
+from scrapy.utils.request import fingerprint
+
+from crawler.editions import item_id
 from tests.support import ROOT, article_records, crawl_command, read_jsonl, replica
 
 ARTICLES = 400
 SETTINGS = {"FETCH_REQUISITES": "False"}  # fewer requests, same frontier
-ITEM_PATH = re.compile(r"-a\d+\.html$|/xem-albumphoto/|/xem-video/")
+ITEM_PATH = re.compile(r"-a\d+\.html$|/(?:xem|view)-albumphoto/|/(?:xem|view)-video/")
 KILL_AFTER_ITEMS = 60
 
 
@@ -24,6 +33,32 @@ def kind(entry: dict) -> str:
     if path == "/robots.txt":
         return "robots"
     return "item" if ITEM_PATH.search(path) else "listing"
+
+
+def frontier_at_kill(state: Path, copy: Path) -> tuple[set[str], set[bytes]]:
+    """What the killed process's frontier file held: the paths of its pending requests (queued
+    or taken: what a resumed process fetches again) and the keys of every request it had seen.
+    Read from a copy, so that opening it recovers nothing in the original."""
+    copy.mkdir()
+    for name in ("frontier.sqlite3", "frontier.sqlite3-wal"):
+        if (state / name).exists():
+            shutil.copy(state / name, copy / name)
+    db = sqlite3.connect(copy / "frontier.sqlite3")
+    try:
+        pending = {
+            urlsplit(pickle.loads(d)["url"]) for (d,) in db.execute("SELECT data FROM queue")
+        }
+        seen = {key for (key,) in db.execute("SELECT key FROM seen")}
+    finally:
+        db.close()
+    return {u.path + (f"?{u.query}" if u.query else "") for u in pending}, seen
+
+
+def frontier_key(rep, entry: dict) -> bytes:
+    """The key the frontier files a fetched page under (crawler.frontier.scheduler._key)."""
+    url = (rep.vi if entry["edition"] == "vi" else rep.en).rstrip("/") + entry["path"]
+    item = item_id(url)
+    return b"item:" + item.encode() if item else fingerprint(Request(url))
 
 
 def start(rep, out) -> subprocess.Popen:
@@ -52,6 +87,7 @@ def test_sigkill_with_a_full_queue_resumes_from_the_frontier(tmp_path):
         time.sleep(0.3)  # responses the replica was still sending reach its log
         first = read_jsonl(rep.access_log)
         assert (out / "state" / "frontier.sqlite3").exists()
+        pending, seen = frontier_at_kill(out / "state", tmp_path / "frontier-at-kill")
 
         assert start(rep, out).wait(timeout=300) in (0, 3), (out / "crawl.log").read_text()[-3000:]
         second = read_jsonl(rep.access_log)[len(first) :]
@@ -71,15 +107,18 @@ def test_sigkill_with_a_full_queue_resumes_from_the_frontier(tmp_path):
     second_items = {e["path"] for e in second if kind(e) == "item"}
     assert len(second_items - first_items) >= 100
     assert not [e for e in second if e["path"] == "/"], "the home pages were crawled again"
-    first_listings = [e for e in first if kind(e) == "listing"]
-    second_listings = [e for e in second if kind(e) == "listing"]
-    # At most the listings in flight or finished within the last uncommitted batch come back.
-    assert len(second_listings) <= max(10, len(first_listings) // 5), (
-        len(first_listings),
-        len(second_listings),
-    )
-    # Fetched again: only what was in flight at the kill or finished in the last batch.
-    again = first_items & second_items
-    assert len(again) <= 60, len(again)
+    assert any(kind(e) == "listing" for e in first)
+    # Fetched again: only what the file still held at the kill (in flight, or finished within
+    # the last uncommitted batch), or what the file had never seen (found, fetched and finished
+    # all within that lost batch: found again from a page fetched again). Never a page whose
+    # finish was committed. How many pages that is depends on the machine's speed within one
+    # commit interval, so each page is checked, not a count.
+    fetched_before = {e["path"] for e in first if kind(e) != "robots"}
+    again = [e for e in second if e["path"] in fetched_before]
+    without_cause = [
+        e["path"] for e in again if e["path"] not in pending and frontier_key(rep, e) in seen
+    ]
+    assert not without_cause, without_cause[:20]
+    assert len({e["path"] for e in again}) < len(fetched_before), "everything fetched again"
     # A finished run leaves no frontier behind.
     assert not (out / "state").exists()
