@@ -231,6 +231,9 @@ DISTRIBUTED_BURST = ""  # empty: CONCURRENT_REQUESTS_PER_DOMAIN
 # A worker silent this long is presumed dead and its requests are handed back to the queue.
 DISTRIBUTED_HEARTBEAT_S = 2.0
 DISTRIBUTED_WORKER_TIMEOUT_S = 60.0
+# At the end, how long a worker waits for the others' coverage counters: the workers notice that
+# the crawl is over up to one engine idle check (5 s) apart, then write their records.
+DISTRIBUTED_GATES_WAIT_S = 60.0
 
 LOG_LEVEL = os.environ.get("BAOLONGAN_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False  # nothing should listen on a port during unattended runs

@@ -17,6 +17,9 @@ Key layout (`ns` = "baolongan", `crawl` = DISTRIBUTED_CRAWL, `run` = the shared 
     ns:crawl:run:listings       set of tokens of listing requests queued or in flight
     ns:crawl:run:claims         hash item id -> worker that writes it
     ns:crawl:run:counts         hash of crawl-wide counters (items per edition)
+    ns:crawl:run:cov_members    set of the workers that joined the run (crawler/distributed/gates.py)
+    ns:crawl:run:cov:<worker>   hash: the worker's field-coverage counters, written as it closes
+    ns:crawl:run:cov_workers    set of the workers whose counters are written
     ns:crawl:run:s:<item id>    hash "kind<US>value" -> json(extra): what any worker saw of the id
 
 A request's token is in exactly one of `q` or some `p:<worker>` from push until acknowledgement, and a

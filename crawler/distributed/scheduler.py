@@ -35,6 +35,8 @@ from crawler import editions as urls
 from crawler.distributed import engine_hooks
 from crawler.distributed.connect import get_coordinator
 from crawler.distributed.coordinator import Coordinator
+from crawler.distributed.gates import enrol, publish_coverage
+from crawler.observe.facts import coverage_counters
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +123,7 @@ class DistributedScheduler(Scheduler):
         # from its in-progress set exactly then, so that is where we acknowledge it.
         engine_hooks.on_request_done(self.crawler, self._request_done)
         coordinator.heartbeat()
+        enrol(coordinator)
         handed_back = coordinator.requeue_own()
         if handed_back:
             logger.warning(
@@ -132,6 +135,10 @@ class DistributedScheduler(Scheduler):
             spider.log(f"Joining distributed crawl ({queued} requests queued)")
 
     def close(self, reason: str) -> None:
+        try:  # for the crawl-wide quality gates (crawler/distributed/gates.py)
+            publish_coverage(self.coordinator, coverage_counters(self.crawler))
+        except Exception:  # the worker's own gates still judge its share
+            logger.exception("could not publish this worker's coverage to Redis")
         left = self.coordinator.leave()
         if left:
             logger.warning("handed back %d unfinished requests on close", left)

@@ -12,6 +12,8 @@ import logging
 from typing import Any
 
 from crawler.context import Asked, crawl_context
+from crawler.distributed.connect import get_coordinator
+from crawler.distributed.gates import crawl_coverage
 from crawler.observe import coverage, gates, history
 from crawler.run import find_run
 
@@ -53,6 +55,35 @@ def _run_stats(crawler: Any, run: Any) -> dict[str, Any]:
         }
         stats.update(coverage.recount(sorted(folder.glob("*.jsonl"))))
     return stats
+
+
+def coverage_counters(crawler: Any) -> dict[str, int]:
+    """The run's field-coverage counters (recounted from its files when resumed): what a Redis-mode
+    worker publishes for the crawl-wide quality gates."""
+    stats = _run_stats(crawler, find_run(crawler))
+    return {k: int(v) for k, v in stats.items() if k.startswith(coverage.PREFIX)}
+
+
+def _crawl_wide_coverage(crawler: Any) -> tuple[dict[str, Any], str] | None:
+    """In Redis mode, once the crawl is over: the coverage of every worker's records together, and
+    a note saying whose (why: crawler/distributed/gates.py)."""
+    dist = get_coordinator(crawler)
+    if dist is None or not dist.finished:
+        return None
+    wait_s = crawler.settings.getfloat("DISTRIBUTED_GATES_WAIT_S", 60.0)
+    counters, summed, waiting = crawl_coverage(dist, wait_s)
+    if dist.worker not in summed:  # this worker's own counters did not reach Redis
+        return None
+    note = f"crawl-wide, {len(summed)} worker(s): {', '.join(summed)}"
+    if waiting:
+        logger.warning(
+            "quality gates: %d worker(s) had not reported their coverage after %.0f s: %s",
+            len(waiting),
+            wait_s,
+            ", ".join(waiting),
+        )
+        note += f"; not reported: {', '.join(waiting)}"
+    return coverage.from_stats(counters), note
 
 
 def _from_state(facts: dict[str, Any], run: Any) -> None:
@@ -107,11 +138,20 @@ def observe(crawler: Any, run: Any = None) -> dict[str, Any]:
 
 
 def evaluate_gates(crawler: Any, run: Any = None) -> list[dict[str, Any]]:
+    """The quality gates; in Redis mode the coverage gates judge the whole crawl's figures."""
     facts = observe(crawler, run)
-    return gates.evaluate(
-        facts["coverage"],
+    figures, note = facts["coverage"], ""
+    crawl_wide = _crawl_wide_coverage(crawler)
+    if crawl_wide is not None:
+        figures, note = crawl_wide
+    judged = gates.evaluate(
+        figures,
         gate_rules(crawler),
         mode=facts["mode"],
         record_count=facts["record_count"],
         baseline=facts["baseline"],
     )
+    for gate in judged:
+        if note and gate["gate"].startswith("coverage/"):
+            gate["detail"] += f" ({note})"
+    return judged

@@ -3,7 +3,8 @@
 A figure at or above its `warn` level passes; below `warn` but at or above `fail` it is a warning
 (run status `success_with_warnings`, exit 3); below `fail` it fails (`quality_gate_failed`, exit 4).
 `crawler.observe.status.decide_status` evaluates the gates when the spider closes and the report
-states each one, with its figure, at the top.
+states each one, with its figure, at the top. In Redis mode every worker's coverage gates judge the
+whole crawl's counters, summed in Redis once the crawl is over (crawler.observe.facts).
 
 Gates (settings, all optional; defaults below):
     QUALITY_GATES_BASE / QUALITY_GATES   {field: [warn, fail]}: share of the *articles written* by

@@ -3,11 +3,13 @@ run id, sightings (same answers as the state store), claims, listings outstandin
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from crawler.distributed.coordinator import Coordinator, DistributedModeError, RedisSightings
+from crawler.distributed.gates import crawl_coverage, enrol, publish_coverage
 from crawler.distributed.ratelimit import RESERVE
 from crawler.state import StateStore
 
@@ -204,3 +206,65 @@ def test_shared_rate_spaces_reservations(server):
     assert waits[:3] == [0, 0, 0]
     for n, wait in enumerate(waits[3:], 1):
         assert abs(wait - n * interval_ms) <= 15, waits
+
+
+# --- the crawl-wide quality gates ------------------------------------------------------------------
+COVERAGE = {
+    "coverage/article/records": 10,
+    "coverage/article/present/title": 10,
+    "coverage/article/present/authors": 8,
+}
+
+
+def test_crawl_coverage_sums_every_published_worker(server, tmp_path):
+    a, b = worker(server, "a", tmp_path), worker(server, "b", tmp_path)
+    publish_coverage(a, COVERAGE)
+    publish_coverage(b, {**COVERAGE, "coverage/article/present/authors": 9})
+    counters, summed, waiting = crawl_coverage(a, wait_s=0)
+    assert summed == ["a", "b"] and waiting == []
+    assert counters == {
+        "coverage/article/records": 20,
+        "coverage/article/present/title": 20,
+        "coverage/article/present/authors": 17,
+    }
+
+
+def test_a_restarted_worker_replaces_its_share(server, tmp_path):
+    a = worker(server, "a", tmp_path)
+    publish_coverage(a, {**COVERAGE, "coverage/article/fallback/lead": 3})
+    publish_coverage(a, COVERAGE)  # the same worker again: its whole share, not added to the first
+    assert crawl_coverage(a, wait_s=0)[0] == COVERAGE
+
+
+def test_crawl_coverage_waits_for_enrolled_workers_then_names_the_silent(server, tmp_path):
+    a, b, c = (worker(server, name, tmp_path) for name in "abc")
+    for w in (a, b, c):
+        enrol(w)
+    publish_coverage(a, COVERAGE)
+    # b is not even registered (reaped while it wrote its records at the end): still waited for.
+    assert "b" not in a.workers()
+
+    started = time.monotonic()
+    threading.Timer(0.6, publish_coverage, args=(b, COVERAGE)).start()
+    counters, summed, waiting = crawl_coverage(a, wait_s=1.5)
+    waited = time.monotonic() - started
+    # b published while a waited; c never did: named once the wait is over.
+    assert summed == ["a", "b"] and waiting == ["c"]
+    assert waited >= 1.5
+    assert counters["coverage/article/records"] == 20
+
+    publish_coverage(c, COVERAGE)
+    started = time.monotonic()
+    assert crawl_coverage(a, wait_s=30)[1:] == (["a", "b", "c"], [])
+    assert time.monotonic() - started < 5, "waited although every worker had published"
+
+
+def test_a_rejoining_worker_withdraws_its_share_until_it_publishes_again(server, tmp_path):
+    a, b = worker(server, "a", tmp_path), worker(server, "b", tmp_path)
+    enrol(a)
+    enrol(b)
+    publish_coverage(a, COVERAGE)
+    publish_coverage(b, COVERAGE)  # b stopped early (SIGTERM): its share so far
+    enrol(b)  # b restarted: its old share must not be summed while it crawls on
+    counters, summed, waiting = crawl_coverage(a, wait_s=0)
+    assert summed == ["a"] and waiting == ["b"] and counters == COVERAGE

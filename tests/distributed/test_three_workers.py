@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from crawler.distributed.coordinator import Coordinator
+from crawler.observe import coverage, gates
 from tests.support import ROOT, crawl_command, folded_records, latest_report, replica
 
 pytestmark = pytest.mark.e2e
@@ -114,6 +115,31 @@ def test_three_workers_one_killed(tmp_path, redis_url):
     assert set(ids) == set(truth), (len(set(truth) - set(ids)), len(set(ids) - set(truth)))
     shares = [len(recs) / len(records) for recs in per_worker]
     assert min(shares) >= 0.2, shares
+
+    # Every worker's coverage gates judge the whole crawl (each worker's own share of articles is
+    # random): the figures of the three workers' record files together, w0's from before its kill
+    # included, the same in every report.
+    run_id = reports[0]["run_id"]
+    files = [
+        f for out in outs for f in sorted((out / "records" / "articles" / run_id).glob("*.jsonl"))
+    ]
+    expected = gates.evaluate(
+        coverage.from_stats(coverage.recount(files)),
+        gates.rules_from_settings({}),
+        mode="full",
+        record_count=None,
+        baseline=None,
+    )
+    expected_figures = {
+        g["gate"]: g["figure"] for g in expected if g["gate"].startswith("coverage/")
+    }
+    assert expected_figures and None not in expected_figures.values(), expected
+    for report in reports:
+        judged = {g["gate"]: g for g in report["gates"] if g["gate"].startswith("coverage/")}
+        assert {k: g["figure"] for k, g in judged.items()} == expected_figures, [
+            g["detail"] for g in judged.values()
+        ]
+        assert all("crawl-wide, 3 worker(s): w0, w1, w2" in g["detail"] for g in judged.values())
 
     # The shared rate per host, measured where the portal would: the replica's access log (its time
     # is when the response was sent, so slow responses shift a few entries; allow for that).
