@@ -25,6 +25,7 @@ import itertools
 import logging
 import pickle
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,17 @@ logger = logging.getLogger(__name__)
 
 def frontier_path(output_dir: Path) -> Path:
     return output_dir / FRONTIER_FILE
+
+
+def frontier_key(request: Request, fingerprint: Callable[[Request], bytes]) -> bytes:
+    """The key a request is queued and filtered under: one per article or album (a redirect keeps
+    URL keys: its target names the item its origin claimed), as
+    crawler.distributed.scheduler.ItemDupeFilter; else Scrapy's request fingerprint."""
+    if not request.dont_filter and not request.meta.get("redirect_times"):
+        item = request.meta.get("dedup_key") or urls.item_id(request.url)
+        if item:
+            return b"item:" + item.encode()
+    return fingerprint(request)
 
 
 def request_kind(request: Request) -> str:
@@ -162,18 +174,9 @@ class FrontierScheduler(BaseScheduler):
             return None
 
     # --- inside ---------------------------------------------------------------------------------
-    def _key(self, request: Request) -> bytes:
-        if not request.dont_filter and not request.meta.get("redirect_times"):
-            # One key per article or album (a redirect keeps URL keys: its target names the
-            # item its origin claimed), as crawler.distributed.scheduler.ItemDupeFilter.
-            item = request.meta.get("dedup_key") or urls.item_id(request.url)
-            if item:
-                return b"item:" + item.encode()
-        return self.crawler.request_fingerprinter.fingerprint(request)
-
     def _enqueue(self, request: Request) -> bool:
         assert self.store is not None and self.codec is not None
-        key = self._key(request)
+        key = frontier_key(request, self.crawler.request_fingerprinter.fingerprint)
         if not request.dont_filter and not self.store.first_sight(key):
             self.stats.inc_value("frontier/filtered_duplicate")
             return False

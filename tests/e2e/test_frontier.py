@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.utils.request import fingerprint
 
-from crawler.editions import item_id
+from crawler.frontier.scheduler import frontier_key
 from tests.support import ROOT, article_records, crawl_command, read_jsonl, replica
 
 ARTICLES = 400
@@ -54,11 +54,10 @@ def frontier_at_kill(state: Path, copy: Path) -> tuple[set[str], set[bytes]]:
     return {u.path + (f"?{u.query}" if u.query else "") for u in pending}, seen
 
 
-def frontier_key(rep, entry: dict) -> bytes:
-    """The key the frontier files a fetched page under (crawler.frontier.scheduler._key)."""
+def key_of(rep, entry: dict) -> bytes:
+    """The frontier's key for a page of the access log."""
     url = (rep.vi if entry["edition"] == "vi" else rep.en).rstrip("/") + entry["path"]
-    item = item_id(url)
-    return b"item:" + item.encode() if item else fingerprint(Request(url))
+    return frontier_key(Request(url), fingerprint)
 
 
 def start(rep, out) -> subprocess.Popen:
@@ -116,7 +115,7 @@ def test_sigkill_with_a_full_queue_resumes_from_the_frontier(tmp_path):
     fetched_before = {e["path"] for e in first if kind(e) != "robots"}
     again = [e for e in second if e["path"] in fetched_before]
     without_cause = [
-        e["path"] for e in again if e["path"] not in pending and frontier_key(rep, e) in seen
+        e["path"] for e in again if e["path"] not in pending and key_of(rep, e) in seen
     ]
     assert not without_cause, without_cause[:20]
     assert len({e["path"] for e in again}) < len(fetched_before), "everything fetched again"
