@@ -6,7 +6,8 @@ one transaction per `commit_every` changes or per timer tick (crawler.frontier.s
 queue costs no fsync per request. A SIGKILL loses only the last uncommitted batch, and that is
 safe because the batch is lost whole and in order: a request's children are pushed before the
 request is finished (crawler.distributed.engine_hooks), so a lost finish always comes with its
-lost children, and the request, still taken in the file, is handed back and fetched again.
+lost children, and the request, still taken in the file, is handed back and fetched again; and a
+key's first sight is committed in the same batch as its queued request (FrontierStore._change).
 """
 
 from __future__ import annotations
@@ -72,12 +73,18 @@ class FrontierStore:
             return self.db.execute("UPDATE queue SET taken=0 WHERE taken=1").rowcount
 
     # --- batched changes ------------------------------------------------------------------------
-    def _change(self) -> None:
+    def _change(self, may_commit: bool = True) -> None:
+        """Count a change about to be made, inside the open batch. A full batch is committed
+        before the change, never after it: committed after, the change's own statement would run
+        outside any transaction and commit alone. And never between a key's first sight and its
+        push (`push` passes may_commit=False): a seen key committed without its queued request is
+        a request no resumed run ever fetches (a kill or a failed write losing the next batch lost
+        articles that way)."""
+        if may_commit and self.changes >= self.commit_every:
+            self.commit()
         if not self.db.in_transaction:
             self.db.execute("BEGIN")
         self.changes += 1
-        if self.changes >= self.commit_every:
-            self.commit()
 
     def commit(self) -> None:
         if self.db.in_transaction:
@@ -97,8 +104,9 @@ class FrontierStore:
     def push(
         self, slot: str, priority: int, kind: str, key: bytes | None, data: bytes
     ) -> int | None:
-        """Queue a request; None when its twin is already queued."""
-        self._change()
+        """Queue a request; None when its twin is already queued. Commits nothing: the key's
+        first sight just before must land in the same batch."""
+        self._change(may_commit=False)
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO queue(slot, priority, kind, key, data) VALUES (?, ?, ?, ?, ?)",
             (slot, priority, kind, key, data),

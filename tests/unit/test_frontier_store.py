@@ -80,8 +80,31 @@ def test_a_new_run_starts_from_an_empty_frontier(tmp_path):
 def test_commits_in_batches(tmp_path):
     store = FrontierStore(tmp_path / "f.sqlite3", commit_every=3)
     store.reset("r1")
-    store.push("vi", 0, "item", b"a", b"a")
-    store.push("vi", 0, "item", b"b", b"b")
+    store.finish(1)
+    store.finish(2)
     assert store.db.in_transaction
-    store.push("vi", 0, "item", b"c", b"c")
-    assert not store.db.in_transaction  # the third change committed the batch
+    store.finish(3)
+    assert store.db.in_transaction and store.changes == 3  # a full batch, still open
+    store.finish(4)
+    assert store.db.in_transaction and store.changes == 1  # the fourth change committed three
+
+
+def test_a_seen_key_is_never_committed_without_its_request(tmp_path):
+    """A kill (or a failed write) after any change: every key the file has seen is queued, so
+    the resumed run fetches it (before, the batch's last first sight committed alone)."""
+    for cut in range(1, 12):
+        path = tmp_path / f"f{cut}.sqlite3"
+        store = FrontierStore(path, commit_every=3)
+        store.reset("r1")
+        for i in range(cut):
+            key = f"item:{i}".encode()
+            assert store.first_sight(key)
+            store.push("vi", 0, "item", key, key)
+        store.db.close()  # a SIGKILL: the open batch never commits
+
+        again = FrontierStore(path)
+        seen = {k for (k,) in again.db.execute("SELECT key FROM seen")}
+        queued = {k for (k,) in again.db.execute("SELECT key FROM queue")}
+        assert seen <= queued, (cut, sorted(seen - queued))
+        assert len(seen) >= cut - 2  # whole batches of 3 changes were committed
+        again.close()
