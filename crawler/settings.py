@@ -94,6 +94,8 @@ EXTENSIONS = {
     # Python's garbage collector set for a long crawl (why, and the figures: crawler/gc_policy.py).
     "crawler.gc_policy.GcPolicyExtension": 520,
 }
+# Scrapy's MemoryStatsCollector without 2.19's per-call deprecation shim (crawler/observe/stats.py).
+STATS_CLASS = "crawler.observe.stats.StatsCollector"
 GC_FREEZE_AT_START = True
 GC_THRESHOLDS = (20_000, 10, 10)  # None: Python's defaults (700, 10, 10)
 

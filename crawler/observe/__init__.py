@@ -6,6 +6,7 @@
                   the archive per month, the previous comparable run and the comparison with it
     chart.py      the report's picture (hand-written SVG: records per month, field coverage)
     progress.py   periodic progress lines and, on a terminal, a live progress bar
+    stats.py      the stats collector (Scrapy's in-memory one, without its per-call shim)
 
 crawler.report puts them together into OUTPUT_DIR/reports/<run_id>.{json,md,svg}.
 """

@@ -137,7 +137,8 @@ def crawl_figures(
 
 def loopback_concurrency() -> dict[str, Any]:
     """What the bare spider mirrors: the loopback profile's concurrency, the crawler's
-    CONCURRENT_ITEMS and the 1 ms slot-delay floor it puts on every downloader slot."""
+    CONCURRENT_ITEMS and STATS_CLASS (both change Scrapy's own cost per response) and the 1 ms
+    slot-delay floor it puts on every downloader slot."""
     from crawler import settings as project
     from crawler.politeness.hosts import MIN_SLOT_DELAY
     from crawler.profile import PROFILES
@@ -147,6 +148,7 @@ def loopback_concurrency() -> dict[str, Any]:
         "concurrency": int(lb.get("CONCURRENT_REQUESTS", 16)),
         "per_host": int(lb.get("CONCURRENT_REQUESTS_PER_DOMAIN", 8)),
         "items": int(getattr(project, "CONCURRENT_ITEMS", 100)),
+        "stats": str(getattr(project, "STATS_CLASS", "")),
         "delay": max(float(lb.get("DOWNLOAD_DELAY", 0)), MIN_SLOT_DELAY),
     }
 
@@ -156,6 +158,7 @@ def bare_command(urls: Path, conc: dict[str, Any], items: int | None = None) -> 
         sys.executable, "-m", "tests.benchmarks.bare_spider", str(urls),
         "--delay", str(conc["delay"]), "--concurrency", str(conc["concurrency"]),
         "--per-host", str(conc["per_host"]), "--items", str(items or conc["items"]),
+        "--stats-class", conc.get("stats", ""),
     ]  # fmt: skip
 
 
