@@ -14,7 +14,10 @@ its JOBDIR disk queue pops destructively and loses requests in flight on SIGKILL
   does (the project's choice before the frontier);
 - the duplicate filter is the `seen` table: an article or album is one key whatever host or slug
   names it (like the Redis mode's ItemDupeFilter), anything else its Scrapy fingerprint. A request
-  that cannot be pickled waits in memory, counted as frontier/memory.
+  that cannot be pickled (a lambda callback, an object in meta) waits in memory, with a warning
+  and counted as frontier/memory. Its key is then filtered in memory and not kept as seen in the
+  file: a kill loses the request, and a resumed run that finds its link again fetches it, where a
+  key on disk would have filtered it out for good.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class FrontierScheduler(BaseScheduler):
         self.queued: dict[str, int] = {}  # slot -> requests queued in the file
         self.taken: dict[Request, int] = {}  # handed to the engine -> its row
         self.memory: list[tuple[int, int, Request]] = []  # unpicklable requests (rare)
+        self.memory_keys: set[bytes] = set()  # their keys: filtered here, not in the file
         self._order = itertools.count()
         self._timer: task.LoopingCall | None = None
 
@@ -177,17 +181,14 @@ class FrontierScheduler(BaseScheduler):
     def _enqueue(self, request: Request) -> bool:
         assert self.store is not None and self.codec is not None
         key = frontier_key(request, self.crawler.request_fingerprinter.fingerprint)
-        if not request.dont_filter and not self.store.first_sight(key):
+        filtered = not request.dont_filter
+        if filtered and (key in self.memory_keys or not self.store.first_sight(key)):
             self.stats.inc_value("frontier/filtered_duplicate")
             return False
         try:
             data = self.codec.encode(request)
         except (ValueError, TypeError, AttributeError, pickle.PicklingError) as error:
-            logger.debug("kept in memory (cannot be pickled: %s): %s", error, request)
-            entry = (-request.priority, next(self._order), request)
-            heapq.heappush(self.memory, entry)
-            self.stats.inc_value("frontier/memory")
-            self.stats.inc_value("scheduler/enqueued")
+            self._keep_in_memory(request, key if filtered else None, error)
             return True
         slot = self.crawler.engine.downloader.get_slot_key(request)
         if self.store.push(slot, request.priority, request_kind(request), key, data) is None:
@@ -197,6 +198,21 @@ class FrontierScheduler(BaseScheduler):
         self.stats.inc_value("scheduler/enqueued/disk")
         self.stats.inc_value("scheduler/enqueued")
         return True
+
+    def _keep_in_memory(self, request: Request, key: bytes | None, error: Exception) -> None:
+        assert self.store is not None
+        if key is not None:
+            self.store.forget(key)  # seen on disk with no queued request: never fetched again
+            self.memory_keys.add(key)
+        logger.warning(
+            "kept in memory, not in the frontier file (a kill loses it; a resumed run fetches it"
+            " when it finds it again): cannot be pickled (%s): %s",
+            error,
+            request,
+        )
+        heapq.heappush(self.memory, (-request.priority, next(self._order), request))
+        self.stats.inc_value("frontier/memory")
+        self.stats.inc_value("scheduler/enqueued")
 
     def _next_slot(self) -> str | None:
         slots = self.crawler.engine.downloader.slots

@@ -101,6 +101,12 @@ class FrontierStore:
         self._change()
         return self.db.execute("INSERT OR IGNORE INTO seen(key) VALUES (?)", (key,)).rowcount == 1
 
+    def forget(self, key: bytes) -> None:
+        """Unmark a key just seen (its request stays in memory, not here: the scheduler). In the
+        batch of its first sight, so the two never reach the file apart."""
+        self._change(may_commit=False)
+        self.db.execute("DELETE FROM seen WHERE key=?", (key,))
+
     def push(
         self, slot: str, priority: int, kind: str, key: bytes | None, data: bytes
     ) -> int | None:

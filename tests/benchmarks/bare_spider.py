@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--items", type=int, default=100, help="CONCURRENT_ITEMS (Scrapy's default 100)"
     )
-    ap.add_argument(
-        "--stats-class", default="", help="STATS_CLASS (empty: Scrapy's default)"
-    )
+    ap.add_argument("--stats-class", default="", help="STATS_CLASS (empty: Scrapy's default)")
     args = ap.parse_args(argv)
     extra = {"STATS_CLASS": args.stats_class} if args.stats_class else {}
     process = CrawlerProcess(

@@ -40,12 +40,16 @@ def test_counts_as_scrapys_collector_does():
         stats.min_value("first", 5)
         stats.min_value("first", 4)
         stats.set_value("run/id", "x")
-    assert ours.get_stats() == scrapys.get_stats() == {
-        "pages": 3,
-        "depth": 3,
-        "first": 4,
-        "run/id": "x",
-    }
+    assert (
+        ours.get_stats()
+        == scrapys.get_stats()
+        == {
+            "pages": 3,
+            "depth": 3,
+            "first": 4,
+            "run/id": "x",
+        }
+    )
 
 
 def test_spider_argument_still_accepted_quietly():
