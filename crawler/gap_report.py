@@ -9,7 +9,8 @@ counts what its killed predecessor probed): `article` (archived: reachable only 
 whose every probe failed is `crawl_failed` (README, Exit statuses).
 
 Every range goes to `reports/<run_id>.gaps.jsonl`, one JSON object a line, streamed from the state
-store; the JSON report holds the totals and the first JSON_RANGES ranges. Holding every range as a
+store; the JSON report holds the totals, the first JSON_RANGES ranges and the first JSON_FOUND ids
+found only by probing (their count in full). Holding every range as a
 dict cost ~28 MB at the 49,349 ranges of a 50,000-article crawl, the end of the run's peak RSS,
 and it grows with the archive (tests/benchmarks/RESULTS.md).
 """
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 MAX_SHOWN = gaps.MAX_SHOWN
 JSON_RANGES = 1000  # ranges in the JSON report itself; all of them in the .gaps.jsonl file
+JSON_FOUND = 1000  # ids found only by probing named in the JSON report; all in the .gaps.jsonl file
 CHUNK = 1000  # ids classified per state-store query
 OUTCOMES = ("article", "not_found", "redirected", "failed", "not_probed")
 
@@ -116,12 +118,16 @@ def probe_summary(state: Any, run_id: str, gap_run: str) -> dict[str, Any]:
     found: list[str] = []
     # Not-found ranges are the bulk and say nothing new: the Markdown report shows the others.
     notable: list[dict[str, Any]] = []
-    ranges_count = notable_count = 0
+    ranges_count = notable_count = found_count = 0
     for r in probed_ranges(state, run_id, gap_run):
         counts[r["outcome"]] += r["count"]
         ranges_count += 1
         if r["outcome"] == "article":
-            found += [f"baolongan:{n}" for n in range(r["first"], r["last"] + 1)]
+            found_count += r["count"]
+            room = JSON_FOUND - len(found)
+            found += [
+                f"baolongan:{n}" for n in range(r["first"], r["first"] + min(room, r["count"]))
+            ]
         if len(listed) < JSON_RANGES:
             listed.append(r)
         if r["outcome"] != "not_found":
@@ -133,7 +139,8 @@ def probe_summary(state: Any, run_id: str, gap_run: str) -> dict[str, Any]:
         "gap_run": gap_run,
         "gap_ids": sum(counts.values()),
         "outcomes": counts,
-        "found_only_by_probing": found,
+        "found_only_by_probing": found,  # the first JSON_FOUND; all: outcome "article" ranges
+        "found_only_by_probing_count": found_count,
         "ranges_count": ranges_count,
         "ranges": listed,
         "ranges_file": None,  # set by write_ranges
@@ -226,6 +233,9 @@ def markdown_lines(figures: dict[str, Any] | None) -> list[str]:
         found = figures["found_only_by_probing"]
         if found:
             lines += ["Found only by probing: " + ", ".join(f"`{i}`" for i in found[:MAX_SHOWN])]
+            more_found = figures.get("found_only_by_probing_count", len(found)) - MAX_SHOWN
+            if more_found > 0:
+                lines[-1] += f" … and {more_found:,} more (outcome `article` in {_where(figures)})"
             lines.append("")
         shown = figures["notable_ranges"]
         lines += ["| ids | count | outcome |", "|---|---:|---|"]

@@ -128,6 +128,30 @@ def test_probe_summary_classifies_each_gap(state):
     assert "Found only by probing: `baolongan:12`" in "\n".join(gap_report.markdown_lines(figures))
 
 
+def test_found_only_by_probing_named_up_to_a_cap_and_counted_in_full(state, monkeypatch):
+    _item(state, 10, "2020-01-01")
+    _item(state, 30, "2020-02-01")
+    gaps.record_gaps(state, "full")  # gap 11-29
+    for n in list(range(11, 15)) + list(range(20, 25)):  # two runs of articles found by probing
+        _item(state, n, "2020-01-05")
+        state.record_probe(n, 200, "t")
+    monkeypatch.setattr(gap_report, "JSON_FOUND", 6)
+    monkeypatch.setattr(gap_report, "MAX_SHOWN", 3)
+    figures = gap_report.probe_summary(state, "ids", "full")
+    assert figures["found_only_by_probing"] == [
+        "baolongan:11",
+        "baolongan:12",
+        "baolongan:13",
+        "baolongan:14",
+        "baolongan:20",
+        "baolongan:21",
+    ]
+    assert figures["found_only_by_probing_count"] == figures["outcomes"]["article"] == 9
+    text = "\n".join(gap_report.markdown_lines(figures))
+    assert "`baolongan:13`" in text and "`baolongan:14`" not in text
+    assert "and 6 more (outcome `article` in the JSON report)" in text
+
+
 def _gap_rows(state, run_id, count):
     """`count` one-id gap ranges (every other id from 1,001), straight into the gaps table."""
     db = gaps._table(state)
