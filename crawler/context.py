@@ -51,6 +51,8 @@ class CrawlContext:
     requested: dict[str, Any] | None | Literal[Unset.UNSET] = UNSET  # crawler.requested.outcome
     gaps: dict[str, Any] | None | Literal[Unset.UNSET] = UNSET  # crawler.gap_report.summary
     gates: list[dict[str, Any]] | None = None  # evaluated when the status is decided
+    # Redis mode: every worker's coverage together (crawler.observe.facts.crawl_wide_coverage).
+    crawl_coverage: tuple[dict[str, Any], str] | None | Literal[Unset.UNSET] = UNSET
     status: str | None = None  # the run's exit status (crawler.status), once decided
     _components: dict[type, Any] = field(default_factory=dict, repr=False)
 

@@ -24,7 +24,14 @@ from crawler.context import crawl_context
 from crawler.discovery.sources import summary as discovery_summary
 from crawler.guards.requisites import summary as requisite_cap_summary
 from crawler.observe import chart, coverage, history
-from crawler.observe.facts import error_share, evaluate_gates, gate_rules, group, observe
+from crawler.observe.facts import (
+    crawl_wide_coverage,
+    error_share,
+    evaluate_gates,
+    gate_rules,
+    group,
+    observe,
+)
 from crawler.observe.report_markdown import (
     STATUS_WORDS,  # noqa: F401 (the Markdown's names stay importable from crawler.report)
     render_markdown,
@@ -81,6 +88,16 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _crawl_wide(crawler: Any) -> dict[str, Any] | None:
+    """Redis mode: the coverage of every worker's records together (`coverage` is this worker's
+    share), as the quality gates judged it; None in one-process mode."""
+    found = crawl_wide_coverage(crawler)
+    if found is None:
+        return None
+    figures, note = found
+    return {"workers": note, "coverage": figures}
+
+
 def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
     """OUTPUT_DIR/reports/<run_id>.json, .md and .svg; the report as a dict."""
     facts = observe(crawler, run)
@@ -104,6 +121,7 @@ def write_report(crawler, run, reason: str, status: str) -> dict[str, Any]:
         "seen": facts["seen"],
         **summarize(stats),
         "coverage": facts["coverage"],
+        "coverage_crawl_wide": _crawl_wide(crawler),
         "sections": facts["sections"],
         "months": facts["months"],
         "politeness": _politeness(crawler.settings, stats),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from crawler.context import Asked, crawl_context
+from crawler.context import UNSET, Asked, crawl_context
 from crawler.distributed.connect import get_coordinator
 from crawler.distributed.gates import crawl_coverage
 from crawler.observe import coverage, gates, history
@@ -64,9 +64,17 @@ def coverage_counters(crawler: Any) -> dict[str, int]:
     return {k: int(v) for k, v in stats.items() if k.startswith(coverage.PREFIX)}
 
 
-def _crawl_wide_coverage(crawler: Any) -> tuple[dict[str, Any], str] | None:
+def crawl_wide_coverage(crawler: Any) -> tuple[dict[str, Any], str] | None:
     """In Redis mode, once the crawl is over: the coverage of every worker's records together, and
-    a note saying whose (why: crawler/distributed/gates.py)."""
+    a note saying whose (why: crawler/distributed/gates.py). Asked once per crawl: the gates and
+    the report both show it, and the first asking may wait for the other workers."""
+    context = crawl_context(crawler)
+    if context.crawl_coverage is UNSET:
+        context.crawl_coverage = _crawl_wide_coverage(crawler)
+    return context.crawl_coverage
+
+
+def _crawl_wide_coverage(crawler: Any) -> tuple[dict[str, Any], str] | None:
     dist = get_coordinator(crawler)
     if dist is None or not dist.finished:
         return None
@@ -141,7 +149,7 @@ def evaluate_gates(crawler: Any, run: Any = None) -> list[dict[str, Any]]:
     """The quality gates; in Redis mode the coverage gates judge the whole crawl's figures."""
     facts = observe(crawler, run)
     figures, note = facts["coverage"], ""
-    crawl_wide = _crawl_wide_coverage(crawler)
+    crawl_wide = crawl_wide_coverage(crawler)
     if crawl_wide is not None:
         figures, note = crawl_wide
     judged = gates.evaluate(

@@ -308,10 +308,6 @@ def _comparison_section(report: dict[str, Any]) -> list[str]:
 
 
 def _coverage_section(report: dict[str, Any]) -> list[str]:
-    cov = report.get("coverage") or {}
-    kinds = [k for k in ("article", "album") if k in cov] + [
-        k for k in cov if k not in ("article", "album")
-    ]
     strategies = report.get("extraction_strategies") or {}
     lines = [
         "## Field coverage",
@@ -321,9 +317,23 @@ def _coverage_section(report: dict[str, Any]) -> list[str]:
         "and leaving out records that cannot have the field.",
         "",
     ]
+    wide = report.get("coverage_crawl_wide")
+    if wide:  # Redis mode: the whole crawl first (what the gates judged), then this worker's share
+        lines += [f"Whole crawl ({wide['workers']}):", ""]
+        lines += _coverage_table(wide["coverage"], {}) or ["No records written by the crawl."]
+        lines += ["", "This worker's share:", ""]
+    table = _coverage_table(report.get("coverage") or {}, strategies)
+    return [*lines, *(table or ["No records written by this run."]), ""]
+
+
+def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any]) -> list[str]:
+    """One row per field, one column per record kind; [] when no records were counted."""
+    kinds = [k for k in ("article", "album") if k in cov] + [
+        k for k in cov if k not in ("article", "album")
+    ]
     if not kinds:
-        return [*lines, "No records written by this run.", ""]
-    lines += [
+        return []
+    lines = [
         "| field | "
         + " | ".join(f"{k}s ({cov[k]['records']:,})" for k in kinds)
         + " | fallbacks | left out | extraction strategies |",
@@ -340,7 +350,7 @@ def _coverage_section(report: dict[str, Any]) -> list[str]:
         how = strategies.get(STRATEGY_FIELD.get(name, name), {})
         how_text = ", ".join(f"{s} {n:,}" for s, n in sorted(how.items(), key=lambda kv: -kv[1]))
         lines.append(f"| {name} | {cells} | {fallbacks:,} | {exempt:,}{why} | {how_text} |")
-    return [*lines, ""]
+    return lines
 
 
 def _sections_section(report: dict[str, Any]) -> list[str]:

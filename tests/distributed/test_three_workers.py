@@ -140,6 +140,11 @@ def test_three_workers_one_killed(tmp_path, redis_url):
             g["detail"] for g in judged.values()
         ]
         assert all("crawl-wide, 3 worker(s): w0, w1, w2" in g["detail"] for g in judged.values())
+        # The report shows the same whole-crawl figures the gates judged, beside its own share.
+        wide = report["coverage_crawl_wide"]
+        assert wide["workers"] == "crawl-wide, 3 worker(s): w0, w1, w2"
+        assert wide["coverage"] == coverage.from_stats(coverage.recount(files))
+        assert wide["coverage"] != report["coverage"]
 
     # The shared rate per host, measured where the portal would: the replica's access log (its time
     # is when the response was sent, so slow responses shift a few entries; allow for that).

@@ -168,6 +168,7 @@ def test_first_run_report(tmp_path):
     assert f"![Records per month per edition; field coverage]({run.run_id}.svg)" in md
     assert "| title | 100.0% | 100.0% | 0 | 0 | h1+slug 80 |" in md
     assert "No previous comparable run" in md
+    assert saved["coverage_crawl_wide"] is None and "Whole crawl" not in md  # one process
     svg = ET.fromstring(read(tmp_path, run.run_id, "svg"))
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
@@ -256,3 +257,20 @@ def test_a_refresh_is_compared_with_refreshes_only(tmp_path):
     assert gate["result"] == "skip" and "incremental" in gate["detail"]
     _, _, rep = simulate_run(tmp_path, make_records(5, 0), full=False)
     assert rep["comparison"]["run_id"] == first.run_id
+
+
+def test_redis_mode_report_shows_the_whole_crawl_before_the_workers_share(tmp_path):
+    from crawler.observe.report_markdown import render_markdown
+
+    run, _, _ = simulate_run(tmp_path, make_records(60, 20))
+    saved = json.loads(read(tmp_path, run.run_id, "json"))
+    whole = json.loads(json.dumps(saved["coverage"]))
+    whole["article"]["records"] = 300
+    whole["article"]["fields"]["lead"]["share"] = 0.5
+    saved["coverage_crawl_wide"] = {"workers": "crawl-wide, 2 worker(s): w0, w1", "coverage": whole}
+    md = render_markdown(saved)
+    section = md.split("## Field coverage", 1)[1].split("\n## ", 1)[0]
+    whole_part, _, own_part = section.partition("This worker's share:")
+    assert "Whole crawl (crawl-wide, 2 worker(s): w0, w1):" in whole_part
+    assert "| articles (300) |" in whole_part and "| lead | 50.0% |" in whole_part
+    assert "| articles (72) |" in own_part and "| lead | 100.0% |" in own_part
