@@ -320,24 +320,28 @@ def _coverage_section(report: dict[str, Any]) -> list[str]:
     wide = report.get("coverage_crawl_wide")
     if wide:  # Redis mode: the whole crawl first (what the gates judged), then this worker's share
         lines += [f"Whole crawl ({wide['workers']}):", ""]
-        lines += _coverage_table(wide["coverage"], {}) or ["No records written by the crawl."]
+        # No strategies column: they are counted per worker, in each worker's own stats.
+        lines += _coverage_table(wide["coverage"], None) or ["No records written by the crawl."]
         lines += ["", "This worker's share:", ""]
     table = _coverage_table(report.get("coverage") or {}, strategies)
     return [*lines, *(table or ["No records written by this run."]), ""]
 
 
-def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any]) -> list[str]:
-    """One row per field, one column per record kind; [] when no records were counted."""
+def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any] | None) -> list[str]:
+    """One row per field, one column per record kind (and the extraction strategies unless
+    None); [] when no records were counted."""
     kinds = [k for k in ("article", "album") if k in cov] + [
         k for k in cov if k not in ("article", "album")
     ]
     if not kinds:
         return []
+    how_col = strategies is not None
     lines = [
         "| field | "
         + " | ".join(f"{k}s ({cov[k]['records']:,})" for k in kinds)
-        + " | fallbacks | left out | extraction strategies |",
-        "|---|" + "---:|" * len(kinds) + "---:|---:|---|",
+        + " | fallbacks | left out |"
+        + (" extraction strategies |" if how_col else ""),
+        "|---|" + "---:|" * len(kinds) + "---:|---:|" + ("---|" if how_col else ""),
     ]
     for name in coverage.FIELDS:
         cells = " | ".join(
@@ -347,9 +351,14 @@ def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any]) -> list[str
         fallbacks = sum(cov[k]["fields"][name]["fallback"] for k in kinds)
         exempt = sum(cov[k]["fields"][name].get("exempt", 0) for k in kinds)
         why = f" ({coverage.EXEMPT[name][1]})" if exempt and name in coverage.EXEMPT else ""
-        how = strategies.get(STRATEGY_FIELD.get(name, name), {})
-        how_text = ", ".join(f"{s} {n:,}" for s, n in sorted(how.items(), key=lambda kv: -kv[1]))
-        lines.append(f"| {name} | {cells} | {fallbacks:,} | {exempt:,}{why} | {how_text} |")
+        row = f"| {name} | {cells} | {fallbacks:,} | {exempt:,}{why} |"
+        if how_col:
+            how = strategies.get(STRATEGY_FIELD.get(name, name), {})
+            row += " " + ", ".join(
+                f"{s} {n:,}" for s, n in sorted(how.items(), key=lambda kv: -kv[1])
+            )
+            row += " |"
+        lines.append(row)
     return lines
 
 

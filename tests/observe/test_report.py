@@ -274,3 +274,5 @@ def test_redis_mode_report_shows_the_whole_crawl_before_the_workers_share(tmp_pa
     assert "Whole crawl (crawl-wide, 2 worker(s): w0, w1):" in whole_part
     assert "| articles (300) |" in whole_part and "| lead | 50.0% |" in whole_part
     assert "| articles (72) |" in own_part and "| lead | 100.0% |" in own_part
+    # Strategies are counted per worker: only the worker's own table has that column.
+    assert "extraction strategies" not in whole_part and "extraction strategies" in own_part
