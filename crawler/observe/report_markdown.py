@@ -335,13 +335,13 @@ def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any] | None) -> l
     ]
     if not kinds:
         return []
-    how_col = strategies is not None
+    with_how = strategies is not None
     lines = [
         "| field | "
         + " | ".join(f"{k}s ({cov[k]['records']:,})" for k in kinds)
         + " | fallbacks | left out |"
-        + (" extraction strategies |" if how_col else ""),
-        "|---|" + "---:|" * len(kinds) + "---:|---:|" + ("---|" if how_col else ""),
+        + (" extraction strategies |" if with_how else ""),
+        "|---|" + "---:|" * len(kinds) + "---:|---:|" + ("---|" if with_how else ""),
     ]
     for name in coverage.FIELDS:
         cells = " | ".join(
@@ -352,14 +352,15 @@ def _coverage_table(cov: dict[str, Any], strategies: dict[str, Any] | None) -> l
         exempt = sum(cov[k]["fields"][name].get("exempt", 0) for k in kinds)
         why = f" ({coverage.EXEMPT[name][1]})" if exempt and name in coverage.EXEMPT else ""
         row = f"| {name} | {cells} | {fallbacks:,} | {exempt:,}{why} |"
-        if how_col:
-            how = strategies.get(STRATEGY_FIELD.get(name, name), {})
-            row += " " + ", ".join(
-                f"{s} {n:,}" for s, n in sorted(how.items(), key=lambda kv: -kv[1])
-            )
-            row += " |"
+        if strategies is not None:
+            how = sorted(strategies.get(STRATEGY_FIELD.get(name, name), {}).items(), key=_by_count)
+            row += " " + ", ".join(f"{s} {n:,}" for s, n in how) + " |"
         lines.append(row)
     return lines
+
+
+def _by_count(kv: tuple[str, int]) -> int:
+    return -kv[1]
 
 
 def _sections_section(report: dict[str, Any]) -> list[str]:
