@@ -34,6 +34,7 @@ from crawler.pages.regions import (
     PageRegions,
     box_label,
     hints,
+    holds_photos,
     holds_prose,
 )
 from crawler.pages.text import (
@@ -41,6 +42,7 @@ from crawler.pages.text import (
     TIME_FIRST_RE,
     block_text,
     collapse,
+    date_key,
     find_date,
     is_site_name,
     slugify,
@@ -66,8 +68,10 @@ __all__ = [
     "drop_invisible",
     "drop_tag",
     "drop_tree",
+    "date_key",
     "find_date",
     "hints",
+    "holds_photos",
     "holds_prose",
     "is_site_name",
     "page_base",

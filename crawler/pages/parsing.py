@@ -10,6 +10,7 @@ from lxml import etree
 __all__ = [
     "HEADINGS",
     "Element",
+    "adopt_amp_images",
     "drop_invisible",
     "drop_tag",
     "drop_tree",
@@ -50,6 +51,20 @@ def parse_html(html: str) -> Element:
 
 def drop_invisible(root: Element) -> None:
     etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+
+
+def adopt_amp_images(root: Element) -> None:
+    """AMP pages draw images with `<amp-img>`, not `<img>`: read each as the `img` a browser shows.
+    An `amp-img` nested in another is the outer one's `fallback` (a jpg for a webp), the same
+    picture: it is dropped, so no image is counted twice."""
+    # Innermost first (reverse document order): a fallback is gone before its parent is renamed.
+    for el in reversed(list(root.iter("amp-img"))):
+        if any(a.tag == "amp-img" for a in el.iterancestors()):
+            drop_tree(el)
+            continue
+        el.tag = "img"
+        for child in list(el):
+            drop_tree(child)
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
@@ -146,5 +161,8 @@ def style_right(el: Element) -> bool:
 
 
 _RIGHT_CLASS_RE = re.compile(
-    r"(?<![a-z])(?:text-right|right|align-?right|pull-right|tar)(?![a-z])", re.I
+    r"(?<![a-z])(?:text-right|right|align-?right|pull-right|tar"
+    # Bootstrap 5 writes "end" for right in left-to-right pages: `text-end`, `text-md-end`.
+    r"|(?:text|float)-(?:(?:sm|md|lg|xl|xxl)-)?end)(?![a-z])",
+    re.I,
 )

@@ -13,7 +13,15 @@ from lxml import etree
 from crawler.pages.parsing import Element, has_tag, text_len, text_of
 from crawler.pages.text import collapse
 
-__all__ = ["SIDE_HINT_RE", "SIDE_LABEL_RE", "PageRegions", "box_label", "hints", "holds_prose"]
+__all__ = [
+    "SIDE_HINT_RE",
+    "SIDE_LABEL_RE",
+    "PageRegions",
+    "box_label",
+    "hints",
+    "holds_photos",
+    "holds_prose",
+]
 
 
 def hints(el: Element) -> str:
@@ -112,6 +120,12 @@ class PageRegions:
         return result
 
 
+# A readers' comments section, named as such by a whole class word or id: it holds prose (the
+# readers'), which would otherwise keep it from being a box.
+_COMMENTS_RE = re.compile(
+    r"(?<![a-z0-9-])(?:comments?(?:-(?:list|box|area|section|wrap|block|container))?"
+    r"|binh-?luan|binhluan|y-?kien-?ban-?doc|disqus_thread|fb-comments)(?![a-z0-9-])"
+)
 _BOX_TAGS = frozenset(("div", "section", "ul", "ol", "table", "td", "aside", "dl", "form"))
 # A paragraph this long is article prose: no box of page furniture holds one outside a link.
 _PROSE_CHARS = 150
@@ -131,11 +145,13 @@ def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None =
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     if tag not in _BOX_TAGS:
         return False
+    if _COMMENTS_RE.search(hints(el)):
+        return True  # readers' comments: prose, but not the article's
     label = _label_part(el)
     if label is not None and not _content_outside(el, label):
         return True
     if _LINK_COUNT(el) < 3:  # neither a teaser list nor link-dense: skip measuring links
-        if holds_prose(el) or _holds_photos(el):
+        if holds_prose(el) or holds_photos(el):
             return False
         h = hints(el) if tag != "td" else ""
         return bool(h) and bool(SIDE_HINT_RE.search(h))
@@ -146,7 +162,7 @@ def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None =
         common = _teaser_list(el, items, text)
         if common is not None and not _content_outside(el, common):
             return True  # teasers: links to other items, each with a summary at most
-    if holds_prose(el) or _holds_photos(el):
+    if holds_prose(el) or holds_photos(el):
         return False  # the article or album (or a wrapper of it), however many links beside it
     if links >= 3 and linked >= 0.5 * (text if text >= 0 else text_len(el)):
         return True
@@ -183,7 +199,7 @@ def holds_prose(el: Element) -> bool:
     return False
 
 
-def _holds_photos(el: Element) -> bool:
+def holds_photos(el: Element) -> bool:
     """Two or more content images: not thumbnails linking to items, not banners linking away."""
     return sum(1 for img in el.iter("img") if _content_image(img)) >= 2
 

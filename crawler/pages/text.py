@@ -15,6 +15,7 @@ __all__ = [
     "TIME_FIRST_RE",
     "block_text",
     "collapse",
+    "date_key",
     "find_date",
     "is_site_name",
     "slugify",
@@ -99,28 +100,78 @@ def strip_site_name(s: str | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Dates as the portal prints them: `20/01/2022 - 18:20` (docs/site.md); a time may also come first or
-# be missing. Only slash dates: the site's one documented format, and cheap to pre-filter.
+# Dates as pages print them. The portal prints `20/01/2022 - 18:20` (docs/site.md); other chromes
+# print the time first, a weekday, dashes or dots, words ("13 tháng 6 năm 2025") or English month
+# names ("June 13, 2025 2:32 PM"). The page layer only finds where a date is and whether it has a
+# time: crawler/normalize/dates.py reads the string it finds. Numbers are always day first.
 
-DATE_RE = re.compile(
-    r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])"
-    r"(?:\s*(?:[-–|,]|lúc|at)?\s*(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?!\d)"
-    r"(?:\s*(?:SA|CH|AM|PM|am|pm)(?![A-Za-z]))?)?"
+_MONTH_NUMBERS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
 )
-TIME_FIRST_RE = re.compile(
-    r"(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d\d)(?:\s*(?:SA|CH|AM|PM|am|pm))?\s*(?:[-–|,]|ngày)?\s*"
-    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])"
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
+_NUMERIC = (
+    r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)" + _YEAR + r"(?![/]|[.\-]\d)"
 )
+_FORMS = (
+    _NUMERIC,
+    r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:,|năm)?\s*" + _YEAR,
+    r"(?<![a-z])" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*" + _YEAR,
+    r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR,
+)
+_TIME = (
+    r"(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?!\d)"
+    r"(?:\s*(?:sa|ch|am|pm|a\.m\.|p\.m\.)(?![a-z]))?"
+)
+_WEEKDAY = (
+    r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
+# H and M can never match: a date-only form reads them as None.
+_NO_TIME = r"(?P<H>(?!))?(?P<M>(?!))?"
 
 
-# Same groups as DATE_RE; H and M can never match, so they read as None (no time).
-_DATE_ONLY_RE = re.compile(
-    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?P<H>(?!))?(?P<M>(?!))?"
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# Each form with the time after it (the portal's order) and alone (when that time is impossible).
+_DATE_FORMS = tuple(
+    (
+        _compiled(form + r"(?:\s*(?:[-–|,]|lúc|at)?\s*" + _TIME + ")?"),
+        _compiled(form + _NO_TIME),
+    )
+    for form in _FORMS
 )
+# The time first: "18:20 - 20/01/2022", "18:20 ngày 20/01/2022", "14:32, Thứ Sáu 13/6/2025".
+_TIME_FIRST = tuple(
+    _compiled(
+        r"(?<![\d:])" + _TIME + r"\s*(?:[-–|,]|ngày)?\s*(?:" + _WEEKDAY + r"\s*,?\s*)?"
+        r"(?:ngày\s*)?" + form
+    )
+    for form in _FORMS
+)
+DATE_RE = _DATE_FORMS[0][0]
+"""The portal's own form (numeric, time after): `20/01/2022 - 18:20`."""
+TIME_FIRST_RE = _TIME_FIRST[0]
+
+
+def date_key(m: re.Match[str]) -> tuple[int, int, int]:
+    """(year, month, day) of a date `find_date` found."""
+    mon = m["mon"] if "mon" in m.re.groupindex else None
+    month = _MONTH_NUMBERS[mon[:3].lower()] if mon else int(m["m"])
+    return int(m["y"]), month, int(m["d"])
 
 
 def _plausible_day(m: re.Match[str]) -> bool:
-    return 1 <= int(m["d"]) <= 31 and 1 <= int(m["m"]) <= 12
+    _, month, day = date_key(m)
+    return 1 <= day <= 31 and 1 <= month <= 12
 
 
 def _plausible_time(m: re.Match[str]) -> bool:
@@ -128,19 +179,22 @@ def _plausible_time(m: re.Match[str]) -> bool:
 
 
 def find_date(text: str) -> re.Match[str] | None:
-    """The first plausible date(-time) in `text` (a time-first form when it starts earlier).
-    A date followed by an impossible time is still a date (the time is dropped)."""
+    """The first plausible date(-time) in `text`, in any form above (a time-first form when it
+    starts earlier). A date followed by an impossible time is still a date (the time is
+    dropped). Groups: d, y, m or mon, and H, M (None without a time)."""
     best: re.Match[str] | None = None
-    for rx in (TIME_FIRST_RE, DATE_RE):
+    for rx in _TIME_FIRST:
+        for found in rx.finditer(text):
+            if _plausible_day(found) and _plausible_time(found):
+                if best is None or found.start() < best.start():
+                    best = found
+                break
+    for rx, alone in _DATE_FORMS:
         for found in rx.finditer(text):
             if not _plausible_day(found):
                 continue
-            m = found
-            if not _plausible_time(found):
-                if rx is TIME_FIRST_RE:
-                    continue
-                m = _DATE_ONLY_RE.match(text, found.start())
-                assert m is not None
+            m = found if _plausible_time(found) else alone.match(text, found.start())
+            assert m is not None
             if best is None or m.start() < best.start():
                 best = m
             break

@@ -37,6 +37,9 @@ CASES = [
     ("ctv-in-parentheses", "Kim Hoàng (CTV)", ["Kim Hoàng"], [], None),
     ("trailing-end-mark", "Thanh Hải./.", ["Thanh Hải"], [], None),
     ("bai-va-anh", "Bài và ảnh: Hữu Bằng", ["Hữu Bằng"], [], None),
+    # An author box's label (a chrome seen in tests/pages/fixtures/unseen_microdata_h2title).
+    ("tac-gia-label", "Tác giả: Minh Thư", ["Minh Thư"], [], None),
+    ("author-label", "Author: Van Dat", ["Van Dat"], [], None),
     ("bai-comma-anh", "Bài, ảnh: Hữu Bằng - Thanh Hiểu", ["Hữu Bằng", "Thanh Hiểu"], [], None),
     ("bai-then-anh", "Bài: Hữu Bằng - Ảnh: Thanh Hiểu", ["Hữu Bằng", "Thanh Hiểu"], [], None),
     (

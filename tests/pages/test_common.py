@@ -69,6 +69,17 @@ def test_strip_site_name(raw: str, title: str) -> None:
         ("tấn/ha, 6.500 đồng/kg", None),
         ("ngày 15/3 vừa qua", None),
         ("1/2/2023/4", None),
+        # Forms of other chromes (docs/site.md, "Forms from other chromes").
+        ("Cập nhật: 14:32, Thứ Sáu 13/6/2025", "14:32, Thứ Sáu 13/6/2025"),
+        ("13-06-2025 10:47", "13-06-2025 10:47"),
+        ("Đăng 12.06.2025", "12.06.2025"),
+        ("Ngày 13 tháng 6 năm 2025", "13 tháng 6 năm 2025"),
+        ("June 13, 2025 2:32 PM", "June 13, 2025 2:32 PM"),
+        ("13 June 2025", "13 June 2025"),
+        ("Monday, June 16, 2025", "June 16, 2025"),
+        ("05/30/2025", None),  # month first: never read (numbers are day first)
+        ("giá 20.000 đồng, năm 2025", None),
+        ("2020-2025", None),
     ],
 )
 def test_find_date(text: str, found: str | None) -> None:

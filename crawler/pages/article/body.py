@@ -7,17 +7,18 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.pages.article.page import FAR, Anchors, ArticlePage
+from crawler.pages.article.page import FAR, Anchors, ArticlePage, paragraphs
 from crawler.pages.common import (
     Element,
     box_label,
     collapse,
     drop_tree,
     hints,
+    holds_photos,
     holds_prose,
     text_of,
 )
-from crawler.pages.parsing import has_tag, holds
+from crawler.pages.parsing import has_tag, holds, text_len
 
 __all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture"]
 
@@ -79,6 +80,7 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     if ends:
         _drop_after(c, min(ends, key=pg.idx))
     _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
+    _drop_related_links(c)
     # Only the tags a widget can be (inline elements and paragraphs never are furniture; a
     # paragraph can be an end block).
     for el in list(c.iterdescendants(*_FURNITURE_TAGS, "header", "footer", "dl", "p")):
@@ -89,13 +91,24 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
                 drop_tree(el)
         elif _is_chrome_box(at, el) or is_furniture(el) or is_end_block(el):
             drop_tree(el)
+    _divs_as_paragraphs(c)
     return c
+
+
+def _divs_as_paragraphs(c: Element) -> None:
+    """Old editors write a body as `<div>text</div>` lines; the record's blocks are paragraphs
+    (body_text has one entry per `p`, body_html keeps `p` and unwraps `div`). A div in the body
+    holding text and no block of its own is read as the paragraph it is: an image with its
+    caption after a `<br>` in one such div then reads as caption form A (images.py)."""
+    for el in [el for el in paragraphs(c) if el.tag == "div" and el is not c]:
+        if text_len(el):
+            el.tag = "p"
 
 
 def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> int:
     """Position of the container's first paragraph of text after `start` (not the byline, not
     in a widget): a byline before it is printed on top of the body."""
-    for p in c.iter("p"):
+    for p in paragraphs(c):
         if pg.idx(p) <= start or p is byline or byline in p.iterancestors():
             continue
         if text_of(p).strip() and not in_furniture(p, c):
@@ -111,7 +124,7 @@ def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
         if pg.idx(el) <= start:
             continue
         if paras is None:
-            paras = [(pg.idx(p), len(text_of(p).strip())) for p in c.iter("p")]
+            paras = [(pg.idx(p), len(text_of(p).strip())) for p in paragraphs(c)]
         end = pg.end(el)
         if sum(n for i, n in paras if i > end) < 200 and not _images_after(pg, c, end):
             return el
@@ -157,6 +170,26 @@ def _drop_related_lists(c: Element) -> None:
         drop_tree(block)
 
 
+def _drop_related_links(c: Element) -> None:
+    """A box that is only a related label and links (a "Đọc thêm" box: a label line, then the
+    links) is a widget pointing to other articles, like a related list. A paragraph reading
+    "Xem thêm: <a>title</a>" stays: the editor wrote it into the text, and its link is one of the
+    record's `links`."""
+    for el in list(c.iterdescendants("div", "aside", "section")):
+        if el.getparent() is None or not has_tag(el, "a"):
+            continue
+        text = collapse(text_of(el))
+        if not _RELATED_LABEL_RE.match(text):
+            continue
+        linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
+        if linked and len(text) - linked <= _RELATED_LABEL_MAX:
+            drop_tree(el)
+
+
+_RELATED_LABEL_MAX = 30
+"""Characters of a related block's text outside its links: the label and separators."""
+
+
 def _text_between(el: Element) -> bool:
     return bool(el.tail and el.tail.strip())
 
@@ -191,8 +224,10 @@ def is_furniture(el: Element) -> bool:
     (related, most read, tags), an image linking off the portal (an ad), a form or button (comment,
     cookie and newsletter widgets), or a box headed by such a label. Paragraphs never are: the body
     has inline links."""
-    if el.tag not in _FURNITURE_TAGS or holds_prose(el):
-        return False  # (a wrapper of the body that also holds a widget is not furniture)
+    if el.tag not in _FURNITURE_TAGS or holds_prose(el) or holds_photos(el):
+        # (a wrapper of the body that also holds a widget is not furniture; nor is a photo
+        # gallery, whose buttons and counter are only its controls)
+        return False
     if el.tag in ("form", "iframe") or has_tag(el, "button"):
         return True
     if has_tag(el, "input") or has_tag(el, "textarea"):

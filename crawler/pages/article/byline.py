@@ -1,9 +1,10 @@
 """Byline: the author line after the body text.
 
 Rules, in order: `right-aligned-bold` (the last right-aligned bold paragraph after the body text),
-`right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`, and
-`above-body` (the byline printed between the header and the body: a short right-aligned or bold
-line reading like a byline, after the title and lead, before the first body paragraph).
+`right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`,
+`after-end-mark` (bold after the closing `./.` of the last paragraph), and `above-body` (the
+byline printed between the header and the body: a short right-aligned or bold line reading like a
+byline, after the title and lead, before the first body paragraph).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from crawler.pages.article.page import (
     ArticlePage,
     Found,
     bold_only,
+    paragraphs,
     title_anchor,
 )
 from crawler.pages.common import Element, collapse, find_date, style_right, text_of
@@ -53,8 +55,32 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
         el, text = inside[-1]
         if len(text) <= 80 and bold_only(el) and _looks_like_byline(text):
             return Found(text, "last-bold-paragraph", el)
-    # 5. printed above the body, under the header.
+    # 5. bold at the end of the body's last paragraph, after the closing "./.".
+    found = _after_end_mark(pg, at)
+    if found.value:
+        return found
+    # 6. printed above the body, under the header.
     return _above_body(pg, at)
+
+
+def _after_end_mark(pg: ArticlePage, at: Anchors) -> Found:
+    """`<p>… trên 90%./. <b>Quốc Thanh</b></p>`: the byline run on into the last paragraph,
+    after the mark that ends the text (docs/site.md), in bold."""
+    c = at.container
+    if c is None:
+        return Found()
+    last = next((p for p in reversed(list(paragraphs(c))) if pg.text(p)), None)
+    if last is None or not len(last):
+        return Found()
+    bold = last[-1]
+    if bold.tag not in ("b", "strong") or (bold.tail and bold.tail.strip()):
+        return Found()
+    whole, name = pg.text(last), pg.text(bold)
+    if not name or len(name) > 60 or not whole.endswith(name):
+        return Found()
+    if whole[: -len(name)].rstrip().endswith(END_MARK) and _looks_like_byline(name):
+        return Found(name, "after-end-mark", bold)
+    return Found()
 
 
 def _above_body(pg: ArticlePage, at: Anchors) -> Found:
@@ -143,7 +169,9 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
         if at.regions.in_chrome(el) or (el.find(".//a[@href]") is not None and len(text) >= 60):
             continue
         out.append(el)
-    return out[-1:] if out else []
+    # An author box holds the name and often a description of the author: the name's line.
+    named = [el for el in out if _looks_like_byline(pg.text(el))]
+    return (named or out)[-1:]
 
 
 def _looks_like_byline(text: str) -> bool:

@@ -5,14 +5,16 @@ Rules, in order: a container class seen on real portal pages (`div.detail-conten
 `div.content-fck`) or schema.org's `itemprop=articleBody`; else `density` (readability-style: the
 element with most paragraph text outside chrome boxes, a lone paragraph beside a text-rich block
 left out as the lead), or `density+title` when the densest block stands in another column than
-the article's title and a block of several paragraphs in the title's column comes close to it.
+the article's title and a block of several paragraphs in the title's column comes close to it, or
+`density+sections` when the densest block is one of a run of like sections that together are the
+body. Paragraphs are `p` elements and divs written as paragraphs (page.py, `paragraphs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from crawler.pages.article.page import ArticlePage, Found, p_text
+from crawler.pages.article.page import ArticlePage, Found, p_text, paragraphs
 from crawler.pages.article.title import slug_heading
 from crawler.pages.common import Element, PageRegions, holds_prose, text_of
 from crawler.pages.parsing import has_tag, holds
@@ -96,36 +98,60 @@ def _densest(
     template knows (a static "about us" box longer than the article) do not count; before the
     template is learned, or on a single page, the title's column decides (`_near_title`)."""
     scores: dict[Element, float] = {}
-    paragraphs: dict[Element, int] = {}
+    counts: dict[Element, int] = {}
     learned = regions.learned
-    for p in root.iter("p"):
+    for p in paragraphs(root):
         n = len(text_of(p).strip())
-        if n < 25:
-            continue
+        if n < 25 or (p.tag == "div" and _mostly_links(p, n)):
+            continue  # (a line of links in a div is a menu or a teaser, not a paragraph)
         parent = p.getparent()
         if parent is None or p in learned or parent in learned:
             continue  # the same paragraph on page after page: the template's, not an article's
         scores[parent] = scores.get(parent, 0) + n
-        paragraphs[parent] = paragraphs.get(parent, 0) + 1
+        counts[parent] = counts.get(parent, 0) + 1
         gp = parent.getparent()
         if gp is not None and gp.tag != "html":
             scores[gp] = scores.get(gp, 0) + n / 2
-            paragraphs[gp] = paragraphs.get(gp, 0) + 1
+            counts[gp] = counts.get(gp, 0) + 1
     ranked = sorted(scores.items(), key=lambda t: -t[1])
     for i, (el, score) in enumerate(ranked):
         if not _boxed(el, regions):
-            near = _near_title(el, score, ranked[i + 1 :], paragraphs, regions, title())
+            near = _near_title(el, score, ranked[i + 1 :], counts, regions, title())
             if near is not None:
                 return _descend(near), "density+title"
+            joined = _joined(el, regions)
+            if joined is not el:
+                return joined, "density+sections"
             return _descend(el), "density"
     return None, "none"
+
+
+def _joined(el: Element, regions: PageRegions) -> Element:
+    """A body the CMS writes as a run of like sections (`<section class="block">` after
+    `<section class="block">`, each with its sub-head, paragraphs and photos): the densest is only
+    one of them, and their parent is the body. A sibling counts when it has the same tag and class
+    and holds running text outside chrome boxes (a teaser list of the same class does not)."""
+    cls = el.get("class")
+    parent = el.getparent()
+    if not cls or parent is None or parent.tag in ("body", "html") or _boxed(parent, regions):
+        return el
+    for sib in parent:
+        if sib is el or sib.tag != el.tag or sib.get("class") != cls:
+            continue
+        if holds_prose(sib) and not _boxed(sib, regions):
+            return parent
+    return el
+
+
+def _mostly_links(el: Element, n: int) -> bool:
+    return 2 * sum(len(text_of(a).strip()) for a in el.iter("a")) > n
 
 
 def _near_title(
     best: Element,
     score: float,
     rest: list[tuple[Element, float]],
-    paragraphs: dict[Element, int],
+    counts: dict[Element, int],
     regions: PageRegions,
     title: Element | None,
 ) -> Element | None:
@@ -142,7 +168,7 @@ def _near_title(
         if other < NEAR_TITLE_SHARE * score:
             return None
         if (
-            paragraphs.get(el, 0) >= 2
+            counts.get(el, 0) >= 2
             and _depth(common_ancestor([el, title], top)) > far
             and not _boxed(el, regions)
         ):

@@ -5,7 +5,9 @@ form B, a paragraph of emphasis right after the image block; `figure/figcaption`
 row under the image in a layout table. Two 2025 forms arrive changed by the HTML parser: an
 image div inside `<p><em>` stays nested (form B, the caption in the next paragraph), while a
 centred `<p><div>img</div><em>caption</em></p>` is split, the paragraph closing before the div,
-so the caption `em` comes out as the image block's next sibling outside any paragraph.
+so the caption `em` comes out as the image block's next sibling outside any paragraph. Other
+CMSs mark the caption by a class (`div.PhotoCMS_Caption`, `p.photo__cap`) after the image or
+its wrapper.
 """
 
 from __future__ import annotations
@@ -28,15 +30,25 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
     if body is None:
         return [], blocks
     out: list[dict] = []
+    pictures: set[str] = set()
     for img in body.iter("img"):
         src = img_src(img)
         if not src:
             continue
+        url = _iri(absolute_url(src, pg.base, pg.editions))
+        picture = _picture(url)
+        if picture in pictures:
+            # The same picture again in another size: a gallery's strip of thumbnails.
+            blocks.add(img)
+            continue
+        pictures.add(picture)
         caption_el = caption_of(img, body, blocks)
         caption = block_text(caption_el) if caption_el is not None else ""
+        if caption_el is not None:
+            _add_holders(caption_el, body, blocks)
         out.append(
             {
-                "url": _iri(absolute_url(src, pg.base, pg.editions)),
+                "url": url,
                 "position": image_position(img, body, len(out)),
                 "caption_raw": caption or None,
             }
@@ -44,12 +56,27 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
     return out, blocks
 
 
+def _add_holders(caption_el: Element, body: Element, blocks: set[Element]) -> None:
+    """The blocks around a caption that hold nothing else (a gallery's `<li>` of one image and
+    its caption): never body_text entries either."""
+    text = collapse(text_of(caption_el))
+    node = caption_el.getparent()
+    while node is not None and node is not body and collapse(text_of(node)) == text:
+        blocks.add(node)
+        node = node.getparent()
+
+
+def _picture(url: str) -> str:
+    """The picture an image URL shows: its file name (`/images/thumb/x.webp` is `x.webp`)."""
+    return url.rsplit("/", 1)[-1].split("?", 1)[0]
+
+
 _PLACEHOLDER_RE = re.compile(r"^data:|blank\.|spacer\.|placeholder|loading\.|lazy\.", re.I)
 
 
 def img_src(img: Element) -> str:
     src = (img.get("src") or "").strip()
-    for attr in ("data-src", "data-original", "data-lazy-src"):
+    for attr in ("data-src", "data-original", "data-lazy-src", "data-lazy"):
         alt = (img.get(attr) or "").strip()
         if alt and (not src or _PLACEHOLDER_RE.search(src)):
             img.set("src", alt)  # body_html shows the real image too
@@ -95,6 +122,12 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
             blocks.add(nxt)
             return nxt
         return None
+    # a caption block marked by its class right after the image or its wrapper (CMS image
+    # boxes: `div.PhotoCMS_Caption`, `p.photo__cap`, `div.image-caption`).
+    marked = _marked_caption(img, body)
+    if marked is not None:
+        blocks.update(marked.iter())
+        return marked
     # form A: the em after the image inside the same paragraph.
     p = _enclosing(img, body, "p")
     if p is not None:
@@ -107,7 +140,7 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
                 return None
             elif seen and node.tag in ("em", "i"):
                 return node
-        return _next_caption_p(p, blocks)
+        return _next_or_before(p, blocks)
     # form B: the image block's next paragraph, when it is just an em.
     top = img
     while top.getparent() is not None and top.getparent() is not body:
@@ -115,7 +148,58 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         if _images_in(parent) > 1 or collapse(text_of(parent)):
             break
         top = parent
-    return _next_caption_p(top, blocks)
+    return _next_or_before(top, blocks)
+
+
+def _next_or_before(block: Element, blocks: set) -> Element | None:
+    # (not `a or b`: an element without children is falsy)
+    found = _next_caption_p(block, blocks)
+    return found if found is not None else _caption_before(block, blocks)
+
+
+def _caption_before(block: Element, blocks: set) -> Element | None:
+    """A caption printed above its image (rare): the paragraph right before the image block,
+    all in emphasis and short, and not already the caption of the image before it."""
+    prev = block.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or prev.tag != "p" or prev in blocks or has_tag(prev, "img"):
+        return None
+    if (prev.tail and prev.tail.strip()) or not _italic_only(prev):
+        return None
+    if len(collapse(text_of(prev))) > _CAPTION_BEFORE_MAX:
+        return None
+    blocks.add(prev)
+    return prev
+
+
+_CAPTION_BEFORE_MAX = 250
+
+
+_CAPTION_HINT_RE = re.compile(
+    r"(?<![a-z])(?:caption|cap|chu-?thich|note|(?:photo|image|img)-?(?:desc|note|text))(?![a-z])"
+)
+
+
+def _marked_caption(img: Element, body: Element) -> Element | None:
+    """The next element after the image, or after the wrappers that hold only this image, when
+    its class says caption and it holds text and no image."""
+    node = img
+    while True:
+        nxt = node.getnext()
+        while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag == "br"):
+            nxt = nxt.getnext()
+        if (
+            nxt is not None
+            and _CAPTION_HINT_RE.search((nxt.get("class") or "").lower())
+            and not has_tag(nxt, "img")
+            and collapse(text_of(nxt))
+        ):
+            return nxt
+        parent = node.getparent()
+        if parent is None or parent is body or _images_in(parent) > 1:
+            return None
+        node = parent
 
 
 def _images_in(el: Element) -> int:

@@ -11,6 +11,7 @@ left state behind.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -30,10 +31,20 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
+from crawler.pages.parsing import adopt_amp_images
 from crawler.pages.requisites import page_requisites
 from crawler.pages.template import block_signatures
 
-__all__ = ["Anchors", "ArticlePage", "Found", "bold_only", "load", "url_slug"]
+__all__ = [
+    "Anchors",
+    "ArticlePage",
+    "Found",
+    "bold_only",
+    "load",
+    "p_text",
+    "paragraphs",
+    "url_slug",
+]
 
 # Class/id words that hint at a field. Hints only break ties and speed up the common case: every
 # field also has a rule that reads what a block holds and where it stands (docs/site.md: the
@@ -48,6 +59,11 @@ LEAD_HINT_RE = re.compile(
     r"|teaser|abstract|standfirst|fontd)(?![a-z])"
 )
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
+# Bold by a utility class (Bootstrap `fw-bold`, Tailwind `font-bold`). Not the portal's `fw600`:
+# its lead paragraph carries it (docs/site.md), and a lead is not a byline.
+_BOLD_CLASS_RE = re.compile(
+    r"(?<![\w-])(?:fw-bold|fw-bolder|font-weight-bold|font-bold|bold)(?![\w-])"
+)
 _SCANNED_TAGS = frozenset(("h1", "h2", "h3", "h4", "nav"))
 _UNCLASSED_TAGS = frozenset(("html", "body", "head", "meta", "link", "title"))
 FAR = 10**9
@@ -229,6 +245,7 @@ def load(
     meta = read_meta(root)
     wanted = page_requisites(root, url, editions) if requisites else []
     drop_invisible(root)
+    adopt_amp_images(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
     pg.requisites = wanted
     pg.base, ignored = page_base(root, url, editions)
@@ -262,6 +279,7 @@ def bold_only(el: Element) -> bool:
             bold
             or node.tag in ("strong", "b")
             or bool(_BOLD_STYLE_RE.search(node.get("style") or ""))
+            or bool(_BOLD_CLASS_RE.search(node.get("class") or ""))
         )
         if node.text and node.text.strip():
             if not bold:
@@ -282,7 +300,7 @@ def bold_only(el: Element) -> bool:
 
 
 BYLINE_START_RE = re.compile(
-    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv)\b", re.I
+    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv|tác giả|authors?)\b", re.I
 )
 """How bylines open ("By ...", "Theo TTXVN", "Bài và ảnh: ..."): byline.py finds them, lead.py
 leaves a short such line under the title to it."""
@@ -301,6 +319,29 @@ def title_anchor(pg: ArticlePage, at: Anchors) -> int:
     if at.container is not None:
         return pg.idx(at.container)
     return -1
+
+
+# Tags that make an element a holder of blocks rather than a paragraph (see `paragraphs`).
+_BLOCK_TAGS = (
+    "p", "div", "ul", "ol", "li", "table", "section", "article", "aside", "nav", "header",
+    "footer", "main", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "form", "dl",
+    "pre",
+)  # fmt: skip
+
+
+def paragraphs(root: Element) -> Iterator[Element]:
+    """The page's paragraphs in document order: every `p`, and every `div` written as one. Old
+    editors and some CMSs write a body as `<div>text</div>` lines with no `p` at all; such a div
+    holds no block of its own (only text and inline markup)."""
+    holders: set[Element] = set()
+    for el in root.iter(*_BLOCK_TAGS):
+        for a in el.iterancestors():
+            if a in holders:
+                break  # and so are all of its ancestors
+            holders.add(a)
+    for el in root.iter("p", "div"):
+        if el.tag == "p" or el not in holders:
+            yield el
 
 
 def p_text(el: Element) -> int:

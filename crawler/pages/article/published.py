@@ -1,6 +1,7 @@
 """Publication date as shown: the date-time text nearest the title in the article's header.
 
-Rules, in order: `class-date` / `near-title` (a `DD/MM/YYYY - HH:MM` text nearest the title, not
+Rules, in order: `class-date` / `near-title` (a date text nearest the title, in any form
+crawler/pages/text.py finds (`DD/MM/YYYY - HH:MM` on the portal), not
 in chrome boxes, not in the body, not behind the site menu, not the site clock; `:day` when no
 time is shown), then `meta:article:published_time`, `jsonld:datePublished`, `meta:date`,
 `time[datetime]`.
@@ -24,16 +25,17 @@ from crawler.pages.article.page import (
     bold_only,
     title_anchor,
 )
-from crawler.pages.common import Element, collapse, find_date, text_of
+from crawler.pages.common import Element, collapse, date_key, find_date, text_of
+from crawler.pages.parsing import text_len
 
 __all__ = ["body_start", "find_published", "meta_date"]
 
-# Only text nodes that can hold `_YEAR_RE` ("/19", "/20"): the others are never date candidates,
+# Only text nodes that can hold a year ("19..", "20.."): the others are never date candidates,
 # and each node the XPath returns costs a Python string with a parent reference.
-_SLASH_TEXT_XPATH = etree.XPath(
-    "/html/body/descendant::text()[contains(., '/')][contains(., '/20') or contains(., '/19')]"
+_YEAR_TEXT_XPATH = etree.XPath(
+    "/html/body/descendant::text()[contains(., '20') or contains(., '19')]"
 )
-_YEAR_RE = re.compile(r"\d/(?:19|20)\d\d")
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DATE_HINT_RE = re.compile(r"date|time|pubdate|publish|ngay|thoi-?gian|posted")
 # The site header's clock ("Thứ Hai, 24/11/2025"): article dates carry no weekday (docs/site.md).
 # Not "clock": date lines often start with a clock icon.
@@ -66,12 +68,9 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
     menus: list[int] | None = None  # looked up only for a candidate above the title
     meta_day = _meta_day(pg, at)
     best: tuple[float, str, str, Element] | None = None
-    for t in _SLASH_TEXT_XPATH(pg.root):
+    for t in _YEAR_TEXT_XPATH(pg.root):
         if _YEAR_RE.search(t) is None:
-            continue  # "./.", "tấn/ha": most slashes are not dates
-        m = find_date(t)
-        if m is None:
-            continue
+            continue  # "20.000 đồng", "ngày 15/3": most such numbers are not years
         owner = t.getparent()
         if owner is not None and t.is_tail:
             # text after an icon (`<i class="icon-clock"></i> 20/01/2022`) is the parent's
@@ -82,8 +81,11 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
         dist = abs(pos - anchor)
         if dist > 80 or pos > body_at:
             continue
+        m = find_date(t)
+        if m is None:
+            continue
         line = collapse(text_of(owner))
-        if len(line) > 120 or at.regions.in_chrome(owner) or _links_elsewhere(owner, own):
+        if len(line) > 120 or _not_the_articles(owner, at, own):
             continue
         if pos < anchor and menus is None:
             menus = _menu_positions(pg, at, anchor)
@@ -94,9 +96,11 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
             continue  # the site's clock ("today", "date-now")
         raw, has_time = _date_raw(m, owner)
         hinted = owner.tag == "time" or any(_DATE_HINT_RE.search(pg.hint(x)) for x in near)
-        weekday = bool(_WEEKDAY_RE.search(line))
+        # A weekday without a time is the site's clock ("Thứ Hai, 24/11/2025"); with a time it
+        # is some chromes' article date ("Thứ Năm, 12/06/2025 | 08:15").
+        weekday = not has_time and bool(_WEEKDAY_RE.search(line))
         score = dist - 30 * has_time - 30 * hinted + 100 * weekday
-        if meta_day is not None and (int(m["y"]), int(m["m"]), int(m["d"])) != meta_day:
+        if meta_day is not None and date_key(m) != meta_day:
             score += 60  # the page's own metadata dates the article another day
         if best is None or score < best[0]:
             strategy = ("class-date" if hinted else "near-title") + ("" if has_time else ":day")
@@ -165,12 +169,38 @@ def _parents(el: Element, n: int) -> list[Element]:
 
 
 def _links_elsewhere(block: Element, own: int | None) -> bool:
-    """A date next to a link to another article belongs to that article (a list item)."""
-    for a in block.iter("a"):
-        aid = article_id(a.get("href") or "")
-        if aid is not None and aid != own:
+    """A date next to a link to another article belongs to that article: a list item, or a
+    teaser whose date sits beside its link (`<li><a>title</a> <i>(13/06/2025)</i></li>`)."""
+    parent = block.getparent()
+    near = [block]
+    if parent is not None and parent.tag not in ("body", "html") and text_len(parent) <= 200:
+        near.append(parent)
+    for el in near:
+        for a in el.iter("a"):
+            aid = article_id(a.get("href") or "")
+            if aid is not None and aid != own:
+                return True
+    return False
+
+
+def _not_the_articles(owner: Element, at: Anchors, own: int | None) -> bool:
+    """A date in a chrome box, beside another article's link, or hidden (`<time class="updated"
+    style="display:none">`): not the date the page shows for this article."""
+    return at.regions.in_chrome(owner) or _links_elsewhere(owner, own) or _hidden(owner)
+
+
+def _hidden(el: Element) -> bool:
+    """Hidden by its page (`style="display:none"`, `hidden`), itself or a near wrapper."""
+    for x in (el, *_parents(el, 2)):
+        if x.get("hidden") is not None:
+            return True
+        style = x.get("style")
+        if style and "none" in style and _DISPLAY_NONE_RE.search(style):
             return True
     return False
+
+
+_DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none", re.I)
 
 
 def _date_raw(m: re.Match[str], block: Element) -> tuple[str, bool]:

@@ -47,7 +47,10 @@ def slug_heading(pg: ArticlePage) -> Element | None:
     starts from that container). None without a slug or such a heading; no issue is noted."""
     if not pg.slug:
         return None
-    return _visible_matching(pg, None, lambda s: s == pg.slug)
+    el = _visible_matching(pg, None, lambda s: s == pg.slug)
+    if el is None:  # "Gần 14.000 thí sinh" against `gan-14000-thi-sinh`: as find_title reads it
+        el = _visible_matching(pg, None, lambda s: _fuzzy_slug(s, pg.slug))
+    return el
 
 
 def find_title(pg: ArticlePage, container: Element | None) -> Found:
