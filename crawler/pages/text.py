@@ -126,7 +126,7 @@ _FORMS = (
     r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR,
 )
 _TIME = (
-    r"(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?!\d)"
+    r"(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?::\d\d)?(?!\d)"
     r"(?:\s*(?:sa|ch|am|pm|a\.m\.|p\.m\.)(?![a-z]))?"
 )
 _WEEKDAY = (

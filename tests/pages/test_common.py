@@ -75,6 +75,8 @@ def test_strip_site_name(raw: str, title: str) -> None:
         ("Đăng 12.06.2025", "12.06.2025"),
         ("Ngày 13 tháng 6 năm 2025", "13 tháng 6 năm 2025"),
         ("June 13, 2025 2:32 PM", "June 13, 2025 2:32 PM"),
+        ("12/6/2025 3:05:00 PM", "12/6/2025 3:05:00 PM"),  # ASP.NET: seconds, then PM
+        ("15:48:10 12/06/2025", "15:48:10 12/06/2025"),
         ("13 June 2025", "13 June 2025"),
         ("Monday, June 16, 2025", "June 16, 2025"),
         ("05/30/2025", None),  # month first: never read (numbers are day first)
