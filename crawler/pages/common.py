@@ -40,6 +40,7 @@ from crawler.pages.regions import (
 from crawler.pages.text import (
     DATE_RE,
     TIME_FIRST_RE,
+    WEEKDAY_RE,
     block_text,
     collapse,
     date_key,
@@ -56,6 +57,7 @@ __all__ = [
     "SIDE_HINT_RE",
     "SIDE_LABEL_RE",
     "TIME_FIRST_RE",
+    "WEEKDAY_RE",
     "Element",
     "Extraction",
     "Meta",

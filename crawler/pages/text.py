@@ -157,6 +157,8 @@ _TIME_FIRST = tuple(
     )
     for form in _FORMS
 )
+WEEKDAY_RE = _compiled(r"(?<!\w)" + _WEEKDAY + r"(?!\w)")
+"""A weekday name, Vietnamese or English: `Thứ Năm`, `Thứ 5`, `Chủ nhật`, `Thursday`."""
 DATE_RE = _DATE_FORMS[0][0]
 """The portal's own form (numeric, time after): `20/01/2022 - 18:20`."""
 TIME_FIRST_RE = _TIME_FIRST[0]

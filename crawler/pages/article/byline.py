@@ -2,9 +2,10 @@
 
 Rules, in order: `right-aligned-bold` (the last right-aligned bold paragraph after the body text),
 `right-aligned-last`, `class-author` (author, byline, tac-gia ...), `last-bold-paragraph`,
-`after-end-mark` (bold after the closing `./.` of the last paragraph), and `above-body` (the
+`after-end-mark` (bold after the closing `./.` of the last paragraph), `above-body` (the
 byline printed between the header and the body: a short right-aligned or bold line reading like a
-byline, after the title and lead, before the first body paragraph).
+byline, after the title and lead, before the first body paragraph) and `on-date-line` (the name
+printed on the date's own line, `Thanh Hải - 12/06/2025, 15:48`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from crawler.pages.article.page import (
     paragraphs,
     title_anchor,
 )
-from crawler.pages.common import Element, collapse, find_date, style_right, text_of
+from crawler.pages.common import (
+    WEEKDAY_RE,
+    Element,
+    collapse,
+    find_date,
+    is_site_name,
+    style_right,
+    text_of,
+)
 from crawler.pages.parsing import has_tag
 
 __all__ = ["END_MARK", "find_byline"]
@@ -60,7 +69,11 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
     if found.value:
         return found
     # 6. printed above the body, under the header.
-    return _above_body(pg, at)
+    found = _above_body(pg, at)
+    if found.value:
+        return found
+    # 7. on the date's line.
+    return _on_date_line(pg, at)
 
 
 def _after_end_mark(pg: ArticlePage, at: Anchors) -> Found:
@@ -103,6 +116,42 @@ def _above_body(pg: ArticlePage, at: Anchors) -> Found:
             continue
         if (_right_aligned(el) or bold_only(el)) and _looks_like_byline(text):
             return Found(text, "above-body", _byline_block(el))
+    return Found()
+
+
+# Between the name and the date on a meta line: pipes, bullets, dashes with spaces, slashes.
+_META_SEP_RE = re.compile(r"\s*[|•·/–—]\s*|\s+-\s+|\s*\(?\s*(?:gmt|utc)\s*[+-]?\d*\s*\)?", re.I)
+_POSTED_BY_RE = re.compile(
+    r"^(?:đăng bởi|người đăng|người viết|posted by|written by)\s*:?\s*", re.I
+)
+
+
+def _on_date_line(pg: ArticlePage, at: Anchors) -> Found:
+    """`Thanh Hải - 12/06/2025, 15:48`, `<b>Thanh Hải</b> | Thứ Năm, 12/06/2025 15:48`: a
+    meta line holding the date and a name beside it. The name must read like one (every word
+    capitalized, two words at least unless it opens like a byline); a section name printed
+    there is sentence case (`Kinh tế`) or a link to its section, and is left alone."""
+    if at.date is None:
+        return Found()
+    for line in (at.date, at.date.getparent()):
+        if line is None or any(
+            x is not None and line in x.iterancestors() for x in (at.title, at.container)
+        ):
+            return Found()  # the line would hold the title or the body: not a meta line
+        text = pg.text(line)
+        m = find_date(text) if len(text) <= 120 else None
+        if m is None:
+            continue
+        rest = WEEKDAY_RE.sub(" ", text[: m.start()] + " | " + text[m.end() :])
+        links = {pg.text(a): a.get("href", "") for a in line.iter("a")}
+        for piece in _META_SEP_RE.split(rest):
+            name = _POSTED_BY_RE.sub("", piece.strip(" ,;:-|"))
+            if not name or any(ch.isdigit() for ch in name) or len(name) > 60 or is_site_name(name):
+                continue
+            if name in links and not _AUTHOR_HINT_RE.search(links[name].lower()):
+                continue  # a section or tag link, not the author
+            if _looks_like_byline(name) and (len(name.split()) >= 2 or BYLINE_START_RE.match(name)):
+                return Found(name, "on-date-line", line)
     return Found()
 
 
