@@ -238,9 +238,12 @@ def parse_published(raw: str | None) -> ParsedDate:
         n = "1" if g["H1"] is not None else "2"
         mon = g.get("mon")
         month = _MONTHS[mon[:3]] if mon else int(g["m"])
-        return _build(
-            g["y"], month, g["d"], g[f"H{n}"], g[f"M{n}"], g[f"S{n}"], g[f"ampm{n}"], g["zone"]
-        )
+        day, ampm = g["d"], g[f"ampm{n}"]
+        if month > 12 >= int(day) and g.get("sep") == "/" and ampm and ampm[0] in "ap":
+            # `2/15/2023 3:05:00 PM`: ASP.NET's US culture, month first (no 15th month); with
+            # anything else numbers stay day first (docs/site.md).
+            day, month = str(month), int(day)
+        return _build(g["y"], month, day, g[f"H{n}"], g[f"M{n}"], g[f"S{n}"], ampm, g["zone"])
     return _UNPARSEABLE
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "HEADINGS",
     "Element",
     "adopt_amp_images",
+    "adopt_break_paragraphs",
     "drop_invisible",
     "drop_tag",
     "drop_tree",
@@ -65,6 +66,103 @@ def adopt_amp_images(root: Element) -> None:
         el.tag = "img"
         for child in list(el):
             drop_tree(child)
+
+
+# Elements a run of text between `<br><br>` may contain and stay one paragraph.
+_INLINE_TAGS = frozenset(
+    ("a", "b", "strong", "em", "i", "u", "span", "font", "sup", "sub", "small", "big", "br")
+    + ("abbr", "cite", "q", "mark", "s", "strike", "code", "img", "label", "time")
+)
+_MIN_LOOSE_TEXT = 80  # characters of text outside any block: prose, not a menu's separators
+
+
+def adopt_break_paragraphs(root: Element) -> None:
+    """Old editors write a body as bare text with `<br><br>` between paragraphs, beside image
+    tables, inside a `td` or a `div`: each run of text and inline markup between two breaks (or
+    a block) becomes the `<p>` a reader sees, so every rule that reads paragraphs reads these.
+    Readability.js does the same (`_replaceBrs`); a single `<br>` stays a line break."""
+    parents: list[Element] = []
+    for br in root.iter("br"):
+        parent = br.getparent()
+        if parent is None or parent.tag in _NO_WRAP or (parents and parents[-1] is parent):
+            continue
+        if _double_break(br):
+            parents.append(parent)
+    for parent in parents:
+        if _loose_text(parent) >= _MIN_LOOSE_TEXT:
+            _wrap_runs(parent)
+
+
+# Where paragraphs cannot be made: inside a paragraph, a heading, a list item, inline markup.
+_NO_WRAP = _INLINE_TAGS | {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd"}
+
+
+def _double_break(br: Element) -> bool:
+    """`br` followed by another `br` with only whitespace between them."""
+    nxt = br.getnext()
+    return nxt is not None and nxt.tag == "br" and not (br.tail or "").strip()
+
+
+def _loose_text(el: Element) -> int:
+    """Characters of `el`'s text outside its block children (its own text, inline children's)."""
+    n = len((el.text or "").strip())
+    for child in el:
+        if child.tag in _INLINE_TAGS:
+            n += len(_STRING(child).strip())
+        n += len((child.tail or "").strip())
+    return n
+
+
+def _wrap_runs(el: Element) -> None:
+    """Rebuild `el`'s content as paragraphs: text and inline nodes up to a double break or a
+    block go into one new `p`; blocks stay as they are, in order."""
+    children = list(el)
+    text: str | None = el.text
+    nodes: list[Element] = []
+    out: list[Element] = []
+
+    def flush() -> None:
+        nonlocal text, nodes
+        while nodes and nodes[-1].tag == "br" and not (nodes[-1].tail or "").strip():
+            nodes.pop()  # a break closing the run closes the paragraph
+        while nodes and nodes[0].tag == "br" and not (text or "").strip():
+            text = nodes.pop(0).tail  # and one opening it (after a block) opens it
+        if (text and text.strip()) or any(n.tag != "br" or (n.tail or "").strip() for n in nodes):
+            p = etree.Element("p")
+            p.text = text
+            p.extend(nodes)
+            out.append(p)
+        text, nodes = None, []
+
+    el.text = None
+    for child in children:
+        el.remove(child)  # (lxml keeps the tail on the removed element)
+    i = 0
+    while i < len(children):
+        child = children[i]
+        if child.tag == "br" and _double_break_in(children, i):
+            flush()
+            while _double_break_in(children, i):
+                i += 1  # the whole chain of breaks
+            text = children[i].tail
+        elif child.tag in _INLINE_TAGS:
+            nodes.append(child)
+        else:  # a block: it ends the run and stays as it is
+            flush()
+            text, child.tail = child.tail, None
+            out.append(child)
+        i += 1
+    flush()
+    el.extend(out)
+
+
+def _double_break_in(children: list[Element], i: int) -> bool:
+    return (
+        i + 1 < len(children)
+        and children[i].tag == "br"
+        and children[i + 1].tag == "br"
+        and not (children[i].tail or "").strip()
+    )
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")

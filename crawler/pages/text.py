@@ -127,7 +127,7 @@ _FORMS = (
 )
 _TIME = (
     r"(?P<H>\d{1,2})\s*[:h]\s*(?P<M>\d\d)(?::\d\d)?(?!\d)"
-    r"(?:\s*(?:sa|ch|am|pm|a\.m\.|p\.m\.)(?![a-z]))?"
+    r"(?:\s*(?P<ap>sa|ch|am|pm|a\.m\.|p\.m\.)(?![a-z]))?"
 )
 _WEEKDAY = (
     r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật"
@@ -167,8 +167,22 @@ TIME_FIRST_RE = _TIME_FIRST[0]
 def date_key(m: re.Match[str]) -> tuple[int, int, int]:
     """(year, month, day) of a date `find_date` found."""
     mon = m["mon"] if "mon" in m.re.groupindex else None
-    month = _MONTH_NUMBERS[mon[:3].lower()] if mon else int(m["m"])
-    return int(m["y"]), month, int(m["d"])
+    if mon:
+        return int(m["y"]), _MONTH_NUMBERS[mon[:3].lower()], int(m["d"])
+    day, month = int(m["d"]), int(m["m"])
+    if month > 12 >= day and us_clock(m.group(0), m["sep"] if "sep" in m.re.groupindex else ""):
+        day, month = month, day
+    return int(m["y"]), month, day
+
+
+_US_CLOCK_RE = re.compile(r"\d:\d\d\s*[ap]\.?m\b", re.I)
+
+
+def us_clock(text: str, sep: str) -> bool:
+    """`2/15/2023 3:05:00 PM`: slashes and an English AM/PM clock, as ASP.NET prints a date in its
+    US culture. Such a date reads month first when day first is impossible (a 15th month);
+    everywhere else numbers are day first (docs/site.md)."""
+    return sep == "/" and bool(_US_CLOCK_RE.search(text))
 
 
 def _plausible_day(m: re.Match[str]) -> bool:

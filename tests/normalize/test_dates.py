@@ -62,6 +62,10 @@ VALID = [
     ),
     ("en-month-first", "January 20, 2022", "2022-01-20T00:00:00+07:00", D),
     ("en-abbrev-time-pm", "Jan 20, 2022 6:20 PM", "2022-01-20T18:20:00+07:00", M),
+    # ASP.NET in its US culture: month first only when day first is impossible and the clock
+    # is an English AM/PM one (docs/site.md, "Forms from other chromes").
+    ("aspnet-us-clock", "2/15/2023 3:05:00 PM", "2023-02-15T15:05:00+07:00", M),
+    ("aspnet-day-first-possible", "12/6/2025 3:05:00 PM", "2025-06-12T15:05:00+07:00", M),
     ("en-abbrev-dot-am", "Sept. 5, 2021 9:05 a.m.", "2021-09-05T09:05:00+07:00", M),
     ("en-day-first", "20 January 2022", "2022-01-20T00:00:00+07:00", D),
     ("en-ordinal", "March 3rd, 2021", "2021-03-03T00:00:00+07:00", D),
@@ -97,6 +101,8 @@ INVALID = [
     ("feb-29-non-leap", "29/02/2021 - 10:00", "impossible_date"),
     ("month-13", "20/13/2022", "impossible_date"),
     ("month-first-us", "12/31/2022", "impossible_date"),
+    ("month-first-24h-clock", "2/15/2023 15:05", "impossible_date"),
+    ("month-first-sa-ch-clock", "2/15/2023 3:05:00 CH", "impossible_date"),
     ("day-zero", "00/01/2022", "impossible_date"),
     ("hour-25-minute-61", "20/01/2022 - 25:61", "impossible_date"),
     ("hour-24", "20/01/2022 - 24:00", "impossible_date"),

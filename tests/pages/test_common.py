@@ -19,6 +19,7 @@ from crawler.pages.common import (
     slugify,
     strip_site_name,
 )
+from crawler.pages.parsing import adopt_break_paragraphs
 
 PROD = Editions()
 REPLICA = Editions(vi_base="http://127.0.0.1:8101", en_base="http://127.0.0.1:8102")
@@ -80,6 +81,7 @@ def test_strip_site_name(raw: str, title: str) -> None:
         ("13 June 2025", "13 June 2025"),
         ("Monday, June 16, 2025", "June 16, 2025"),
         ("05/30/2025", None),  # month first: never read (numbers are day first)
+        ("2/15/2023 3:05:00 PM", "2/15/2023 3:05:00 PM"),  # ... but by ASP.NET's US clock
         ("giá 20.000 đồng, năm 2025", None),
         ("2020-2025", None),
     ],
@@ -229,3 +231,27 @@ def test_pagination_key(listing: str, link: str, same: bool) -> None:
 
     paged = _has_page_number(listing) or _has_page_number(link)
     assert (_page_key(listing) == _page_key(link) and paged) is same
+
+
+def test_break_paragraphs() -> None:
+    """`<br><br>` between runs of text (old editors) makes paragraphs; a single `<br>` stays a
+    line break; blocks keep their place; a short menu line is left alone."""
+    prose = "Theo Ban Quản lý Khu du lịch, lượng khách tăng mạnh trong dịp Tết Nguyên đán năm nay"
+    root = parse_html(
+        f"<html><body><td>{prose} <a href='/x-a1.html'>link</a>.<br><br><br>Hai<br>dòng"
+        "<br><br><table><tr><td>ảnh</td></tr></table><br>Sau bảng<br><br><b>Tiêu đề</b>"
+        "<br><br><div align='right'><b>Tên</b></div>đuôi</td>"
+        "<div>Trang chủ<br><br>Tin tức</div></body></html>"
+    )
+    adopt_break_paragraphs(root)
+    td, menu = root.find("body/td"), root.find("body/div")
+    assert [c.tag for c in td] == ["p", "p", "table", "p", "p", "div", "p"]
+    assert [block_text(c) for c in td.findall("p")] == [
+        f"{prose} link.",
+        "Hai dòng",
+        "Sau bảng",
+        "Tiêu đề",
+        "đuôi",
+    ]
+    assert td.text is None and td.findall("p")[1].find("br") is not None
+    assert menu.find("p") is None and menu.text == "Trang chủ"

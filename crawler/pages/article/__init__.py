@@ -18,8 +18,8 @@ Album pages (crawler/pages/album.py) reuse the public helpers of these modules.
 from __future__ import annotations
 
 from crawler.editions import Editions, article_id
-from crawler.pages.article.body import cut_body
-from crawler.pages.article.byline import find_byline
+from crawler.pages.article.body import cut_body, related_lines
+from crawler.pages.article.byline import find_byline, find_translator_note, with_translator_note
 from crawler.pages.article.canonical import find_canonical
 from crawler.pages.article.container import find_container
 from crawler.pages.article.images import body_images
@@ -31,7 +31,7 @@ from crawler.pages.article.published import find_published
 from crawler.pages.article.serialize import body_html, body_text
 from crawler.pages.article.sources import find_source_lines
 from crawler.pages.article.title import find_title
-from crawler.pages.common import Extraction, drop_tree
+from crawler.pages.common import Extraction, collapse, drop_tree, text_of
 
 __all__ = ["Anchors", "ArticlePage", "Found", "locate_header", "parse_article"]
 
@@ -56,18 +56,23 @@ def parse_article(
     sources = find_source_lines(container.el, editions, pg.base)
     for line in sources.lines:
         drop_tree(line)
+    note_el = find_translator_note(container.el)
+    note = collapse(text_of(note_el)) if note_el is not None else None
+    if note_el is not None:
+        drop_tree(note_el)
     at, found = locate_header(pg, Anchors(container=container.el))
     kicker = pg.record("kicker", find_kicker(pg, at))
     lead = pg.record("lead", find_lead(pg, at.with_(kicker=kicker.el)), missing="no_lead")
     at = at.with_(kicker=kicker.el, lead=lead.el)
-    byline = pg.record("byline_raw", find_byline(pg, at), missing="no_byline")
+    found_byline = with_translator_note(find_byline(pg, at), note)
+    byline = pg.record("byline_raw", found_byline, missing="no_byline")
     at = at.with_(byline=byline.el)
     canonical = pg.record("canonical_url", find_canonical(pg, aid, at.title))
     body = cut_body(pg, at)
     images, image_blocks = body_images(pg, body)
     links, link_urls = body_links(pg, body, aid), body_link_urls(pg, body, aid)
     html_out = body_html(pg, body)  # rewrites the tree: after everything that reads links
-    text_out = body_text(body, image_blocks)
+    text_out = body_text(body, image_blocks | related_lines(body))
     if not text_out and not images:
         pg.issues.append("no_body")
     fields = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.pages.article.images import marked_caption
 from crawler.pages.article.page import FAR, Anchors, ArticlePage, paragraphs
 from crawler.pages.common import (
     Element,
@@ -20,7 +21,7 @@ from crawler.pages.common import (
 )
 from crawler.pages.parsing import has_tag, holds, text_len
 
-__all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture"]
+__all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture", "related_lines"]
 
 # Blocks that end the article (reading order 8 and 9 in docs/site.md) when found in the container.
 _END_LABEL_RE = re.compile(
@@ -81,6 +82,8 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
         _drop_after(c, min(ends, key=pg.idx))
     _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
     _drop_related_links(c)
+    _drop_embed_captions(c)  # first: the player goes as furniture below
+    _drop_pull_quotes(c)
     # Only the tags a widget can be (inline elements and paragraphs never are furniture; a
     # paragraph can be an end block).
     for el in list(c.iterdescendants(*_FURNITURE_TAGS, "header", "footer", "dl", "p")):
@@ -93,6 +96,36 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
             drop_tree(el)
     _divs_as_paragraphs(c)
     return c
+
+
+def _drop_pull_quotes(c: Element) -> None:
+    """A pull quote (`<blockquote>` set large beside the text) repeats a sentence of the body word
+    for word: it goes, so the body's text holds it once. A quotation printed only there stays."""
+    quotes = list(c.iter("blockquote"))
+    if not quotes:
+        return
+    for q in quotes:
+        # (its paragraphs, not its whole text: the speaker's name may follow in a `<cite>`)
+        said = [collapse(text_of(p)).strip("“”\"' ") for p in q.iter("p")] or [
+            collapse(text_of(q)).strip("“”\"' ")
+        ]
+        if not said or any(len(s) < 20 for s in said):
+            continue
+        others = [collapse(text_of(p)) for p in c.iter("p") if q not in p.iterancestors()]
+        if all(any(s in o for o in others) for s in said):
+            drop_tree(q)
+
+
+_EMBEDS = ("iframe", "video", "object", "embed", "amp-youtube", "amp-iframe", "amp-video")
+
+
+def _drop_embed_captions(c: Element) -> None:
+    """An embedded player's caption (`div.VideoCMS_Caption` after a YouTube iframe) is no body
+    paragraph; the player itself is furniture, and the caption would be left orphaned."""
+    for media in list(c.iter(*_EMBEDS)):
+        caption = marked_caption(media, c) if media.getparent() is not None else None
+        if caption is not None:
+            drop_tree(caption)
 
 
 def _divs_as_paragraphs(c: Element) -> None:
@@ -173,17 +206,28 @@ def _drop_related_lists(c: Element) -> None:
 def _drop_related_links(c: Element) -> None:
     """A box that is only a related label and links (a "Đọc thêm" box: a label line, then the
     links) is a widget pointing to other articles, like a related list. A paragraph reading
-    "Xem thêm: <a>title</a>" stays: the editor wrote it into the text, and its link is one of the
-    record's `links`."""
+    "Xem thêm: <a>title</a>" stays in the body (the editor wrote it there, and its link is one of
+    the record's `links`), but not in its text: see `related_lines`."""
     for el in list(c.iterdescendants("div", "aside", "section")):
-        if el.getparent() is None or not has_tag(el, "a"):
-            continue
-        text = collapse(text_of(el))
-        if not _RELATED_LABEL_RE.match(text):
-            continue
-        linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
-        if linked and len(text) - linked <= _RELATED_LABEL_MAX:
+        if el.getparent() is not None and _label_and_links(el):
             drop_tree(el)
+
+
+def related_lines(body: Element | None) -> set[Element]:
+    """Paragraphs that are only a related label and links ("Xem thêm: <a>title</a>", "Đọc thêm:
+    - <a>…</a><br>- <a>…</a>"): pointers to other articles, not prose, so not `body_text`
+    entries; `body_html` and `links` keep them."""
+    if body is None:
+        return set()
+    return {p for p in body.iter("p") if has_tag(p, "a") and _label_and_links(p)}
+
+
+def _label_and_links(el: Element) -> bool:
+    text = collapse(text_of(el))
+    if not _RELATED_LABEL_RE.match(text):
+        return False
+    linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
+    return bool(linked) and len(text) - linked <= _RELATED_LABEL_MAX
 
 
 _RELATED_LABEL_MAX = 30

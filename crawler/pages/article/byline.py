@@ -35,7 +35,7 @@ from crawler.pages.common import (
 )
 from crawler.pages.parsing import has_tag
 
-__all__ = ["END_MARK", "find_byline"]
+__all__ = ["END_MARK", "find_byline", "find_translator_note", "with_translator_note"]
 
 _AUTHOR_HINT_RE = re.compile(
     r"(?<![a-z])(?:author|authors|byline|tac-?gia|tacgia|writer|nguoi-?viet|but-?danh)(?![a-z])"
@@ -74,6 +74,35 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
         return found
     # 7. on the date's line.
     return _on_date_line(pg, at)
+
+
+# "(Translated by Kim Khanh)" closing an English article on a line of its own, apart from the
+# byline "By Thanh Nga" printed over the body (an album's description ends with it too, album.py).
+_TRANSLATOR_NOTE_RE = re.compile(
+    r"^\(?\s*(?:translated\s+by|translation\s+by|translator\s*:|người\s+dịch\s*:)[^()]{2,60}\)?\.?$",
+    re.I,
+)
+
+
+def find_translator_note(container: Element | None) -> Element | None:
+    """The last block of the body when it is a translator's note alone. Taken out before the
+    byline rules (it would hide the byline above it) and added to the byline after them."""
+    if container is None:
+        return None
+    for el in reversed(list(paragraphs(container))):
+        text = collapse(text_of(el))
+        if text:
+            return el if _TRANSLATOR_NOTE_RE.match(text) else None
+    return None
+
+
+def with_translator_note(found: Found, note: str | None) -> Found:
+    """The byline with the translator's note after it: "By Thanh Nga (Translated by Kim Khanh)"."""
+    if not note or (found.value and note.lower() in found.value.lower()):
+        return found
+    if not found.value:
+        return Found(note, "translator-note", None)
+    return Found(f"{found.value} {note}", f"{found.strategy}+translator-note", found.el)
 
 
 def _after_end_mark(pg: ArticlePage, at: Anchors) -> Found:
@@ -215,12 +244,22 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
         text = pg.text(el)
         if not 2 <= len(text) <= 150 or find_date(text) is not None:
             continue
-        if at.regions.in_chrome(el) or (el.find(".//a[@href]") is not None and len(text) >= 60):
+        if el.find(".//a[@href]") is not None and len(text) >= 60:
+            continue
+        if at.regions.in_chrome(el) and not _header_name(pg, at, el, text):
             continue
         out.append(el)
     # An author box holds the name and often a description of the author: the name's line.
     named = [el for el in out if _looks_like_byline(pg.text(el))]
     return (named or out)[-1:]
+
+
+def _header_name(pg: ArticlePage, at: Anchors, el: Element, text: str) -> bool:
+    """An author's name under the title, before the body, in a box of links (the name links
+    to the author's page beside the share buttons: `div.detail-author`): the byline, though
+    the box around it reads as chrome. After the body, such names are related items' authors."""
+    c = at.container
+    return c is not None and pg.idx(el) < pg.idx(c) and len(text) <= 60 and _looks_like_byline(text)
 
 
 def _looks_like_byline(text: str) -> bool:

@@ -20,7 +20,7 @@ from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
 from crawler.pages.parsing import has_tag
 
-__all__ = ["body_images", "caption_of", "image_position", "img_src"]
+__all__ = ["body_images", "caption_of", "image_position", "img_src", "marked_caption"]
 
 
 def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[Element]]:
@@ -112,7 +112,10 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         if anc is body:
             break
         if anc.tag == "figure":
-            return next(anc.iterdescendants("figcaption"), None)
+            cap = next(anc.iterdescendants("figcaption"), None)
+            if cap is not None:
+                blocks.update(cap.iter())  # `<figcaption><p>…</p>`: the p is no body paragraph
+            return cap
     # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
     row = _enclosing(img, body, "tr")
     if row is not None and _image_row(row):
@@ -124,7 +127,7 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
         return None
     # a caption block marked by its class right after the image or its wrapper (CMS image
     # boxes: `div.PhotoCMS_Caption`, `p.photo__cap`, `div.image-caption`).
-    marked = _marked_caption(img, body)
+    marked = marked_caption(img, body)
     if marked is not None:
         blocks.update(marked.iter())
         return marked
@@ -159,13 +162,15 @@ def _next_or_before(block: Element, blocks: set) -> Element | None:
 
 def _caption_before(block: Element, blocks: set) -> Element | None:
     """A caption printed above its image (rare): the paragraph right before the image block,
-    all in emphasis and short, and not already the caption of the image before it."""
+    all in emphasis and short, or a block whose class says caption (`div.caption`), and not
+    already the caption of the image before it."""
     prev = block.getprevious()
     while prev is not None and not isinstance(prev.tag, str):
         prev = prev.getprevious()
-    if prev is None or prev.tag != "p" or prev in blocks or has_tag(prev, "img"):
+    if prev is None or prev in blocks or has_tag(prev, "img") or (prev.tail and prev.tail.strip()):
         return None
-    if (prev.tail and prev.tail.strip()) or not _italic_only(prev):
+    marked = bool(_CAPTION_HINT_RE.search((prev.get("class") or "").lower()))
+    if not marked and (prev.tag != "p" or not _italic_only(prev)):
         return None
     if len(collapse(text_of(prev))) > _CAPTION_BEFORE_MAX:
         return None
@@ -181,9 +186,9 @@ _CAPTION_HINT_RE = re.compile(
 )
 
 
-def _marked_caption(img: Element, body: Element) -> Element | None:
-    """The next element after the image, or after the wrappers that hold only this image, when
-    its class says caption and it holds text and no image."""
+def marked_caption(img: Element, body: Element) -> Element | None:
+    """The next element after the image (or an embedded player), or after the wrappers that hold
+    only it, when its class says caption and it holds text and no image."""
     node = img
     while True:
         nxt = node.getnext()

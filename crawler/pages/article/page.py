@@ -31,7 +31,7 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
-from crawler.pages.parsing import adopt_amp_images
+from crawler.pages.parsing import adopt_amp_images, adopt_break_paragraphs
 from crawler.pages.requisites import page_requisites
 from crawler.pages.template import block_signatures
 
@@ -246,6 +246,7 @@ def load(
     wanted = page_requisites(root, url, editions) if requisites else []
     drop_invisible(root)
     adopt_amp_images(root)
+    adopt_break_paragraphs(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
     pg.requisites = wanted
     pg.base, ignored = page_base(root, url, editions)

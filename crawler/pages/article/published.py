@@ -25,7 +25,7 @@ from crawler.pages.article.page import (
     bold_only,
     title_anchor,
 )
-from crawler.pages.common import Element, collapse, date_key, find_date, text_of
+from crawler.pages.common import WEEKDAY_RE, Element, collapse, date_key, find_date, text_of
 from crawler.pages.parsing import text_len
 
 __all__ = ["body_start", "find_published", "meta_date"]
@@ -40,11 +40,6 @@ _DATE_HINT_RE = re.compile(r"date|time|pubdate|publish|ngay|thoi-?gian|posted")
 # The site header's clock ("Thứ Hai, 24/11/2025"): article dates carry no weekday (docs/site.md).
 # Not "clock": date lines often start with a clock icon.
 _CLOCK_HINT_RE = re.compile(r"today|current-?date|hom-?nay|homnay|weather|(?<![a-z])now(?![a-z])")
-_WEEKDAY_RE = re.compile(
-    r"\b(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)\b",
-    re.I,
-)
 _MENU_HINT_RE = re.compile(r"(?<![a-z])(?:menu|nav|navbar|navigation)(?![a-z])")
 _ISO_RE = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
@@ -54,8 +49,33 @@ _ISO_RE = re.compile(
 def find_published(pg: ArticlePage, at: Anchors) -> Found:
     found = _visible_date(pg, at)
     if found.value is None:
-        found = meta_date(pg, at)
+        return meta_date(pg, at)
+    if found.strategy.endswith(":day"):
+        return _with_time(pg, at, found)
     return found
+
+
+def _with_time(pg: ArticlePage, at: Anchors, shown: Found) -> Found:
+    """A day shown without its time (`<time datetime="2025-05-20T07:30:12+07:00">20/05/2025
+    </time>`, WordPress themes): the same day with its time in the element's `datetime` or in the
+    page's metadata is the more precise value of the same date, and wins."""
+    m = find_date(shown.value or "")
+    if m is None:
+        return shown
+    el = shown.el
+    timed = (
+        [t for t in (el, *el.iterdescendants("time")) if t.get("datetime")]
+        if el is not None
+        else []
+    )
+    for found in (
+        *(Found(t.get("datetime", "").strip(), "time[datetime]") for t in timed),
+        meta_date(pg, at),
+    ):
+        day = _iso_day(found.value)
+        if day is not None and day[1] and day[0] == date_key(m):
+            return Found(found.value, found.strategy, el)  # (the element shown stays the anchor)
+    return shown
 
 
 def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
@@ -98,7 +118,7 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
         hinted = owner.tag == "time" or any(_DATE_HINT_RE.search(pg.hint(x)) for x in near)
         # A weekday without a time is the site's clock ("Thứ Hai, 24/11/2025"); with a time it
         # is some chromes' article date ("Thứ Năm, 12/06/2025 | 08:15").
-        weekday = not has_time and bool(_WEEKDAY_RE.search(line))
+        weekday = not has_time and bool(WEEKDAY_RE.search(line))
         score = dist - 30 * has_time - 30 * hinted + 100 * weekday
         if meta_day is not None and date_key(m) != meta_day:
             score += 60  # the page's own metadata dates the article another day
@@ -112,7 +132,13 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
 
 def _meta_day(pg: ArticlePage, at: Anchors) -> tuple[int, int, int] | None:
     """The publication day (Vietnam time) the metadata gives, to cross-check visible dates."""
-    m = _ISO_RE.match(meta_date(pg, at).value or "")
+    day = _iso_day(meta_date(pg, at).value)
+    return day[0] if day is not None else None
+
+
+def _iso_day(value: str | None) -> tuple[tuple[int, int, int], bool] | None:
+    """The day (Vietnam time) of an ISO 8601 value, and whether it gives a time."""
+    m = _ISO_RE.match(value or "")
     if m is None:
         return None
     try:
@@ -124,7 +150,7 @@ def _meta_day(pg: ArticlePage, at: Anchors) -> tuple[int, int, int] | None:
         sign = -1 if zone.startswith("-") else 1
         off = 0 if zone == "Z" else sign * (int(zone[1:3]) * 60 + int(zone[-2:]))
         dt += timedelta(minutes=7 * 60 - off)
-    return dt.year, dt.month, dt.day
+    return (dt.year, dt.month, dt.day), m[4] is not None
 
 
 def body_start(pg: ArticlePage, at: Anchors) -> int:

@@ -118,7 +118,7 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
             text = " | ".join(cells) if any(cells) else ""  # empty cells keep their place
         else:
             text = block_text(el)
-        if text:
+        if text and any(ch.isalnum() for ch in text):  # ("■", "* * *": marks, not text)
             entries.append(text)
     return "\n\n".join(entries) or None
 

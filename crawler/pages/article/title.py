@@ -10,6 +10,7 @@ stripped). Elements in chrome boxes or links to other pages are never the title.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -85,6 +86,10 @@ def _slug_matches(
     for name, val in metas:
         if slugify(val) == pg.slug:
             el = _visible_equal(pg, container, val)
+            if el is None and _FORMAT_LABEL_RE.match(val):
+                # "[E-Magazine] Long An - 50 năm…": the CMS's format label, in the metadata and
+                # the slug made from it, is not printed in the heading, which is the title.
+                el = _visible_equal(pg, container, _FORMAT_LABEL_RE.sub("", val, count=1))
             if el is not None:
                 return Found(pg.text(el), f"{_kind(el)}={name}+slug", el)
             return Found(val, f"{name}+slug", None)
@@ -92,6 +97,9 @@ def _slug_matches(
     if el is not None:
         return Found(pg.text(el), f"{_kind(el)}+slug~", el)
     return None
+
+
+_FORMAT_LABEL_RE = re.compile(r"^\s*\[[^\]]{1,30}\]\s*[-:–]?\s*")
 
 
 def _meta_titles(pg: ArticlePage) -> list[tuple[str, str]]:
