@@ -33,6 +33,17 @@ ALBUM_PREFIX = {"vi": "xem", "en": "view"}
 # old section URLs may still serve old articles). A crawl of the vi listings tries those its menu
 # does not name; a 404 is a counted skip. Names as the old menus are thought to have said them.
 OLD_SECTIONS = (("phap-luat", "Pháp luật"), ("quoc-phong-an-ninh", "Quốc phòng - An ninh"))
+# The top-level sections docs/site.md names (Vietnamese edition; display names are probable). A
+# page printing one of them above its title (a print view, a chrome without a menu) shows its
+# category there, not a kicker.
+TOP_SECTIONS = (
+    "thoi-su-chinh-tri",
+    "kinh-te",
+    "doi-song-xa-hoi",
+    "van-hoa-giai-tri",
+    "quoc-phong",
+    *(slug for slug, _ in OLD_SECTIONS),
+)
 # Video pages: only the vi form is known (docs/site.md, `/video/xem-video/<slug>-<videoId>.html`);
 # the English form is unknown, so no other path is taken for a video (a guess would mint ids).
 VIDEO_RE = re.compile(r"^/video/(xem)-video/(?:[^/]*-)?(\d+)\.html?$")

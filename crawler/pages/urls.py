@@ -3,12 +3,13 @@ to production form, article ids of portal URLs, the canonical form of a page URL
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from crawler.editions import IMAGE_HOSTS, PAGE_HOSTS, Editions, article_id
 from crawler.pages.parsing import Element
 
-__all__ = ["absolute_url", "canonical_host_url", "page_base", "portal_article_id"]
+__all__ = ["absolute_url", "canonical_host_url", "original_url", "page_base", "portal_article_id"]
 
 
 def _fetch_netlocs(editions: Editions) -> set[str]:
@@ -23,7 +24,7 @@ def absolute_url(href: str, page_url: str, editions: Editions) -> str:
     already names a production or foreign host is left as written (contract: never re-encoded),
     so a production crawl and a replica crawl of the same page give the same URLs.
     """
-    href = href.strip()
+    href = original_url(href.strip())
     parts = urlsplit(href)
     if parts.netloc:
         host = parts.netloc.lower().split(":")[0]
@@ -36,6 +37,33 @@ def absolute_url(href: str, page_url: str, editions: Editions) -> str:
     if parts.scheme and parts.scheme not in ("http", "https"):
         return href  # mailto:, javascript:, data: stay as they are
     return editions.to_production(urljoin(page_url, href))
+
+
+# Copies of a page kept by an archive or served by a cache rewrite every link onto their own host
+# with the original inside it: `https://web.archive.org/web/20240315031245im_/https://www.baolongan.vn/
+# image/…` (also host-relative, `/web/…`), `https://news-baolongan-vn.cdn.ampproject.org/i/s/
+# www.baolongan.vn/image/…` (`s/` for https). The link the page made is the original.
+_WAYBACK_RE = re.compile(
+    r"^(?:(?:https?:)?//(?:web\.)?archive\.org)?/web/\d{4,14}(?:[a-z]{2}_)?/(?P<url>(?:https?:)?//.+)$",
+    re.I,
+)
+_AMP_CACHE_RE = re.compile(
+    r"^(?:https?:)?//[^/]+\.cdn\.ampproject\.org/[a-z]/(?P<https>s/)?(?P<rest>[^/]+\..+)$", re.I
+)
+
+
+def original_url(href: str) -> str:
+    """The original URL of a link an archive or an AMP cache rewrote; any other link as it is."""
+    if "/web/" in href:
+        m = _WAYBACK_RE.match(href)
+        if m is not None:
+            url = m["url"]
+            return "https:" + url if url.startswith("//") else url
+    if "ampproject.org" in href:
+        m = _AMP_CACHE_RE.match(href)
+        if m is not None:
+            return ("https://" if m["https"] else "http://") + m["rest"]
+    return href
 
 
 def page_base(root: Element, url: str, editions: Editions) -> tuple[str, bool]:

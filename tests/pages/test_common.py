@@ -107,6 +107,13 @@ def test_find_date(text: str, found: str | None) -> None:
          "https://baolongan.vn/kinh-te/"),
         # an English section named "news" is not an old image path
         ("/news/politics/", "http://127.0.0.1:8102/", REPLICA, "https://news.baolongan.vn/news/politics/"),
+        # an archive's or an AMP cache's copy: the original link inside the rewritten one
+        ("https://web.archive.org/web/20240315031245im_/https://www.baolongan.vn/image/news/a.jpg",
+         "https://baolongan.vn/y-a1.html", PROD, "https://www.baolongan.vn/image/news/a.jpg"),
+        ("/web/20240315031245/https://baolongan.vn/x-a5.html", "https://baolongan.vn/y-a1.html", PROD,
+         "https://baolongan.vn/x-a5.html"),
+        ("https://news-baolongan-vn.cdn.ampproject.org/i/s/www.baolongan.vn/image/news/b.jpg",
+         "https://news.baolongan.vn/y-a1.html", PROD, "https://www.baolongan.vn/image/news/b.jpg"),
         # production and foreign hosts stay as written
         ("http://www.baolongan.vn/x-a5.html", "http://127.0.0.1:8101/y-a1.html", REPLICA,
          "http://www.baolongan.vn/x-a5.html"),

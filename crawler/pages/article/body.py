@@ -21,7 +21,14 @@ from crawler.pages.common import (
 )
 from crawler.pages.parsing import has_tag, holds, text_len
 
-__all__ = ["cut_body", "in_furniture", "is_end_block", "is_furniture", "related_lines"]
+__all__ = [
+    "cut_body",
+    "in_furniture",
+    "is_end_block",
+    "is_furniture",
+    "is_related_line",
+    "related_lines",
+]
 
 # Blocks that end the article (reading order 8 and 9 in docs/site.md) when found in the container.
 _END_LABEL_RE = re.compile(
@@ -136,6 +143,10 @@ def _divs_as_paragraphs(c: Element) -> None:
     for el in [el for el in paragraphs(c) if el.tag == "div" and el is not c]:
         if text_len(el):
             el.tag = "p"
+    for el in list(c.iter("blockquote")):
+        # A quotation written straight into a blockquote (no `p` inside) is a paragraph too.
+        if text_len(el) and not any(has_tag(el, t) for t in ("p", "div", "ul", "ol", "table")):
+            el.tag = "p"
 
 
 def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> int:
@@ -182,7 +193,7 @@ def in_furniture(el: Element, stop: Element | None) -> bool:
 
 _RELATED_LABEL_RE = re.compile(
     r"^(?:tin|bài|bài viết)\s+(?:liên quan|khác|cùng chuyên mục)|^related(?:\s+(?:news|articles|stories))?"
-    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also",
+    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also|^(?:>>|»|≫)",
     re.I,
 )
 
@@ -219,7 +230,12 @@ def related_lines(body: Element | None) -> set[Element]:
     entries; `body_html` and `links` keep them."""
     if body is None:
         return set()
-    return {p for p in body.iter("p") if has_tag(p, "a") and _label_and_links(p)}
+    return {p for p in body.iter("p") if is_related_line(p)}
+
+
+def is_related_line(el: Element) -> bool:
+    """A related label and links only ("Xem thêm: <a>title</a>")."""
+    return has_tag(el, "a") and _label_and_links(el)
 
 
 def _label_and_links(el: Element) -> bool:

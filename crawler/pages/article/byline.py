@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.pages.article.body import in_furniture, is_end_block
+from crawler.pages.article.body import in_furniture, is_end_block, is_related_line
 from crawler.pages.article.lead import after_header
 from crawler.pages.article.page import (
     BYLINE_START_RE,
@@ -33,7 +33,7 @@ from crawler.pages.common import (
     style_right,
     text_of,
 )
-from crawler.pages.parsing import has_tag
+from crawler.pages.parsing import has_tag, holds
 
 __all__ = ["END_MARK", "find_byline", "find_translator_note", "with_translator_note"]
 
@@ -219,12 +219,16 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's
             continue
+        if is_related_line(el):
+            continue  # "Xem thêm: <a>…</a>" after the byline
         if at.regions.in_chrome(el) or in_furniture(el, at.container):
             continue  # a cookie notice or a comment box after the byline is not the article
         text = pg.text(el)
         if not text:
             continue
         if len(text) > 100:
+            if el.tag != "p" and not holds(c, el):
+                continue  # lines after the body (a print view's address and copyright): no prose
             break
         tail.append((el, text))
     tail.reverse()

@@ -16,6 +16,8 @@ import re
 from itertools import islice
 from urllib.parse import quote
 
+from lxml import etree
+
 from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
 from crawler.pages.parsing import has_tag
@@ -43,6 +45,8 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
             continue
         pictures.add(picture)
         caption_el = caption_of(img, body, blocks)
+        if caption_el is not None:
+            _cite_apart(caption_el)
         caption = block_text(caption_el) if caption_el is not None else ""
         if caption_el is not None:
             _add_holders(caption_el, body, blocks)
@@ -54,6 +58,13 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
             }
         )
     return out, blocks
+
+
+def _cite_apart(caption_el: Element) -> None:
+    """`<figcaption>Caption<cite>Ảnh: Thanh Nga</cite></figcaption>` (Facebook Instant
+    Articles): the credit is a line of its own, not glued to the caption's last word."""
+    for cite in caption_el.iter("cite"):
+        cite.text = " " + (cite.text or "")
 
 
 def _add_holders(caption_el: Element, body: Element, blocks: set[Element]) -> None:
@@ -143,7 +154,8 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
                 return None
             elif seen and node.tag in ("em", "i"):
                 return node
-        return _next_or_before(p, blocks)
+        loose = _caption_after_break(img, p)
+        return loose if loose is not None else _next_or_before(p, blocks)
     # form B: the image block's next paragraph, when it is just an em.
     top = img
     while top.getparent() is not None and top.getparent() is not body:
@@ -152,6 +164,27 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
             break
         top = parent
     return _next_or_before(top, blocks)
+
+
+def _caption_after_break(img: Element, p: Element) -> Element | None:
+    """`<p align="center"><img><br>Caption</p>` (print views, old editors): plain text on the line
+    after the image, ending the paragraph, with no text before the image. Wrapped in an `em` (the
+    page is parsed for this one extraction), it reads as form A."""
+    top = img
+    while top.getparent() is not p:
+        top = top.getparent()
+    br = top.getnext()
+    if collapse(p.text or "") or top.getprevious() is not None or collapse(top.tail or ""):
+        return None
+    if br is None or br.tag != "br" or br.getnext() is not None:
+        return None
+    text = collapse(br.tail or "")
+    if not text or len(text) > _CAPTION_BEFORE_MAX:
+        return None
+    em = etree.Element("em")
+    em.text, br.tail = br.tail, None
+    br.addnext(em)
+    return em
 
 
 def _next_or_before(block: Element, blocks: set) -> Element | None:

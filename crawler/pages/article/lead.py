@@ -3,7 +3,8 @@
 Rules, in order: `class-lead` (sapo, lead, summary, description, `fontd` ...), `after-title` (the
 first text block between title and body), `shown=<meta>` (the block after the title that shows
 the metadata description, or its full text when the metadata cut it short with `…`/`...`),
-`first-bold-paragraph` (a fully bold paragraph opening the body), and last `meta:og:description` /
+`first-bold-paragraph` (a fully bold paragraph opening the body), `first-heading` (a heading of
+100 characters or more opening it), and last `meta:og:description` /
 `meta:description` / `jsonld:description` (issue lead_from_meta; never a site-wide description or
 one repeating the body's first paragraph).
 """
@@ -25,6 +26,7 @@ from crawler.pages.parsing import has_tag
 
 __all__ = ["after_header", "find_lead"]
 
+_HEADING_LEAD_MIN = 100  # characters: a heading this long is sentences, the sapo
 _BETWEEN_TAGS = frozenset(("p", "div", "h2", "h3", "h4", "h5", "h6", "span", "strong", "em"))
 
 
@@ -104,6 +106,10 @@ def _lead_el(pg: ArticlePage, at: Anchors, first: Element | None) -> Found:
     # 4. the body opens with a fully bold paragraph: the sapo as many CMSs print it.
     if first.tag == "p" and len(pg.text(first)) >= 60 and bold_only(first):
         return Found(pg.text(first), "first-bold-paragraph", first)
+    # 5. ... or with a heading of sentences (Facebook Instant Articles' `<header><h2>`): a
+    # sub-head is a few words, never this long.
+    if first.tag in ("h2", "h3", "h4") and len(pg.text(first)) >= _HEADING_LEAD_MIN:
+        return Found(pg.text(first), "first-heading", first)
     # A plain first paragraph equal to the description meta is NOT taken: a CMS that fills the
     # description from the body's opening when an article has no sapo would lose that paragraph.
     return Found()

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
 
-from crawler.editions import Editions, section_slug
+from crawler.editions import TOP_SECTIONS, Editions, section_slug
 from crawler.pages.common import (
     Element,
     Meta,
@@ -209,9 +209,10 @@ class ArticlePage:
         return t
 
     def menu_names(self) -> set[str]:
-        """Slugs of the section names linked on the page (a kicker is never one of them)."""
+        """Slugs of the section names linked on the page and of the portal's top-level sections
+        (a kicker is never one of them)."""
         if self._menu_names is None:
-            names: set[str] = set()
+            names: set[str] = set(TOP_SECTIONS)
             for a in self.root.iter("a"):
                 if section_slug(a.get("href") or "") is not None:
                     t = collapse(text_of(a))
