@@ -233,12 +233,18 @@ def related_lines(body: Element | None) -> set[Element]:
     return {p for p in body.iter("p") if is_related_line(p)}
 
 
-def is_related_line(el: Element) -> bool:
-    """A related label and links only ("Xem thêm: <a>title</a>")."""
+def is_related_line(el: Element, text: str | None = None) -> bool:
+    """A related label and links only ("Xem thêm: <a>title</a>"); `text`, the block's collapsed
+    text when the caller has it, spares reading it again."""
+    if text is not None and not _RELATED_LABEL_RE.match(text):
+        return False
     return has_tag(el, "a") and _label_and_links(el)
 
 
 def _label_and_links(el: Element) -> bool:
+    first = next((t for t in el.itertext() if t.strip()), "")
+    if not _RELATED_LABEL_RE.match(first.lstrip()):
+        return False  # (cheap exit: the label opens the block's first text)
     text = collapse(text_of(el))
     if not _RELATED_LABEL_RE.match(text):
         return False

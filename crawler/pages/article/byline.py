@@ -89,7 +89,8 @@ def find_translator_note(container: Element | None) -> Element | None:
     byline rules (it would hide the byline above it) and added to the byline after them."""
     if container is None:
         return None
-    for el in reversed(list(paragraphs(container))):
+    # (the last p or div with text, read backwards: cheaper than `paragraphs` on every page)
+    for el in reversed(list(container.iter("p", "div"))):
         text = collapse(text_of(el))
         if text:
             return el if _TRANSLATOR_NOTE_RE.match(text) else None
@@ -219,13 +220,11 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
         if is_end_block(el):
             tail.clear()  # what follows the share block is not the article's
             continue
-        if is_related_line(el):
-            continue  # "Xem thêm: <a>…</a>" after the byline
         if at.regions.in_chrome(el) or in_furniture(el, at.container):
             continue  # a cookie notice or a comment box after the byline is not the article
         text = pg.text(el)
-        if not text:
-            continue
+        if not text or is_related_line(el, text):
+            continue  # (and "Xem thêm: <a>…</a>" after the byline)
         if len(text) > 100:
             if el.tag != "p" and not holds(c, el):
                 continue  # lines after the body (a print view's address and copyright): no prose

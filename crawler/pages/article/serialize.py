@@ -3,6 +3,8 @@ only, production URLs, serialized by lxml) and `body_text` (one entry per text b
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
@@ -19,6 +21,7 @@ _HTML_KEEP = frozenset(
 )
 _HTML_ATTRS = {"a": ("href",), "img": ("src", "alt")}
 _TEXT_BLOCKS = ("p", "h2", "h3", "h4", "li", "tr")
+_WORD_RE = re.compile(r"\w")
 
 
 def body_html(pg: ArticlePage, body: Element | None) -> str | None:
@@ -118,7 +121,7 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
             text = " | ".join(cells) if any(cells) else ""  # empty cells keep their place
         else:
             text = block_text(el)
-        if text and any(ch.isalnum() for ch in text):  # ("■", "* * *": marks, not text)
+        if text and _WORD_RE.search(text):  # ("■", "* * *": marks, not text)
             entries.append(text)
     return "\n\n".join(entries) or None
 
