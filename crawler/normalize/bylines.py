@@ -60,7 +60,8 @@ _PREFIX_RE = re.compile(
     r"(?:\s*(?:and|&|,)\s*photos?)?\s+)?by\b\s*:?"
     r"|(?:story|text|words|photos?|pictures?)(?:\s*(?:and|&|,|/)\s*photos?)?\s*:"
     r"|(?:authors?|t[áa]c\s+gi[ảa])\s*:"
-    r"|(?:b[àa]i|tin|[ảa]nh|clip|video|ghi\s+ch[ée]p|th[ựu]c\s+hi[ệe]n|nh[óo]m\s+(?:pv|ph[óo]ng\s+vi[êe]n))"
+    r"|bởi\b\s*:?"
+    r"|(?:b[àa]i|tin|[ảa]nh|th[ơo]|clip|video|ghi\s+ch[ée]p|th[ựu]c\s+hi[ệe]n|nh[óo]m\s+(?:pv|ph[óo]ng\s+vi[êe]n))"
     r"(?:\s*(?:v[àa]|,|/|&|-)\s*(?:[ảa]nh|video|clip))?\s*:"
     r"|(?:ctv|pv|btv|ph[óo]ng\s+vi[êe]n|c[ộo]ng\s+t[áa]c\s+vi[êe]n)\b\.?\s*:?"
     r")\s*",

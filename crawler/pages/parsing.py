@@ -12,6 +12,7 @@ __all__ = [
     "Element",
     "adopt_amp_images",
     "adopt_break_paragraphs",
+    "close_open_paragraphs",
     "drop_invisible",
     "drop_tag",
     "drop_tree",
@@ -74,6 +75,29 @@ _INLINE_TAGS = frozenset(
     + ("abbr", "cite", "q", "mark", "s", "strike", "code", "img", "label", "time")
 )
 _MIN_LOOSE_TEXT = 80  # characters of text outside any block: prose, not a menu's separators
+
+
+def close_open_paragraphs(root: Element) -> None:
+    """`<P><FONT>one<P>two<P>three` (paragraphs never closed, old editors): libxml2 nests the
+    later paragraphs inside the first, a browser closes the first at the second. Each nested `p`
+    and what follows it in its paragraph move out after that paragraph, as a browser shows them."""
+    for outer in [p for p in root.iter("p") if has_tag(p, "p")]:
+        inner = next(outer.iterdescendants("p"), None)
+        if inner is None:
+            continue  # (moved out already, with an enclosing paragraph's rest)
+        moved: list[Element] = []
+        node, level = inner, [inner]
+        while node is not outer:
+            parent = node.getparent()
+            level.extend(node.itersiblings())
+            for n in level:
+                parent.remove(n)  # (lxml keeps the tail on the removed element)
+            moved.extend(level)
+            node, level = parent, []
+        if outer.tail:  # (text after the first paragraph's end stays after what moved)
+            moved[-1].tail, outer.tail = (moved[-1].tail or "") + outer.tail, None
+        for n in reversed(moved):
+            outer.addnext(n)
 
 
 def adopt_break_paragraphs(root: Element) -> None:

@@ -39,6 +39,9 @@ CASES = [
     ("bai-va-anh", "Bài và ảnh: Hữu Bằng", ["Hữu Bằng"], [], None),
     # An author box's label (a chrome seen in tests/pages/fixtures/unseen_microdata_h2title).
     ("tac-gia-label", "Tác giả: Minh Thư", ["Minh Thư"], [], None),
+    ("boi-label", "Bởi Phương Thảo -", ["Phương Thảo"], [], None),  # "by", WordPress in Vietnamese
+    ("boi-is-a-name-without-diacritics", "Boi Nguyen", ["Boi Nguyen"], [], None),
+    ("tho-label", "Thơ: Lê Minh Chánh", ["Lê Minh Chánh"], [], None),  # "poem:"
     ("author-label", "Author: Van Dat", ["Van Dat"], [], None),
     ("bai-comma-anh", "Bài, ảnh: Hữu Bằng - Thanh Hiểu", ["Hữu Bằng", "Thanh Hiểu"], [], None),
     ("bai-then-anh", "Bài: Hữu Bằng - Ảnh: Thanh Hiểu", ["Hữu Bằng", "Thanh Hiểu"], [], None),

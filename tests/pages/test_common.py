@@ -19,7 +19,7 @@ from crawler.pages.common import (
     slugify,
     strip_site_name,
 )
-from crawler.pages.parsing import adopt_break_paragraphs
+from crawler.pages.parsing import adopt_break_paragraphs, close_open_paragraphs
 
 PROD = Editions()
 REPLICA = Editions(vi_base="http://127.0.0.1:8101", en_base="http://127.0.0.1:8102")
@@ -262,3 +262,19 @@ def test_break_paragraphs() -> None:
     ]
     assert td.text is None and td.findall("p")[1].find("br") is not None
     assert menu.find("p") is None and menu.text == "Trang chủ"
+
+
+def test_open_paragraphs_closed_as_a_browser_does() -> None:
+    """`<P><FONT>one<P>two<P>three` (never closed): libxml2 nests two and three inside one; a
+    browser shows three paragraphs, and text after the first paragraph's end stays last."""
+    root = parse_html(
+        "<html><body><div><P ALIGN=justify><FONT>one<P>two <b>bold</b> end<P>three</FONT></P>"
+        "after<div>box</div></div></body></html>"
+    )
+    div = root.find("body/div")
+    assert len(div.findall("p")) == 1  # as libxml2 nests them
+    close_open_paragraphs(root)
+    assert [c.tag for c in div] == ["p", "p", "p", "div"]
+    assert [block_text(p) for p in div.findall("p")] == ["one", "two bold end", "three"]
+    assert div.findall("p")[-1].tail == "after"
+    assert root.find(".//p//p") is None

@@ -280,8 +280,9 @@ _FURNITURE_LABEL_RE = re.compile(
     r"|comments?|gửi bình luận|leave a comment|chúng tôi sử dụng cookie|we use cookies|cookies?)\b",
     re.I,
 )
+# (`article`: a related card nested in the body, `<article class="article-related">`)
 _FURNITURE_TAGS = frozenset(
-    ("div", "section", "aside", "ul", "ol", "table", "form", "nav", "iframe")
+    ("div", "section", "article", "aside", "ul", "ol", "table", "form", "nav", "iframe")
 )
 
 
@@ -299,7 +300,7 @@ def is_furniture(el: Element) -> bool:
     if has_tag(el, "input") or has_tag(el, "textarea"):
         return True
     text = collapse(text_of(el))
-    if text and _FURNITURE_LABEL_RE.match(text) and len(text) < 400:
+    if text and _FURNITURE_LABEL_RE.match(text.lstrip("-–—•·|:*[( ")) and len(text) < 400:
         return True
     if box_label(el):
         return True  # "Tin liên quan", "Đọc nhiều", "Chia sẻ" ... heading the block

@@ -247,6 +247,8 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
         text = pg.text(el)
         if not 2 <= len(text) <= 150 or find_date(text) is not None:
             continue
+        if not BYLINE_START_RE.sub("", text, count=1).strip(" :-–"):
+            continue  # the label alone ("Bởi", "Tác giả:"), the name beside it
         if el.find(".//a[@href]") is not None and len(text) >= 60:
             continue
         if at.regions.in_chrome(el) and not _header_name(pg, at, el, text):

@@ -82,7 +82,10 @@ def _picture(url: str) -> str:
     return url.rsplit("/", 1)[-1].split("?", 1)[0]
 
 
-_PLACEHOLDER_RE = re.compile(r"^data:|blank\.|spacer\.|placeholder|loading\.|lazy\.", re.I)
+_PLACEHOLDER_RE = re.compile(
+    r"^data:|blank\.|spacer\.|placeholder|loading\.|lazy\.|(?:grey|gray|pixel|transparent|empty|1x1)\.(?:gif|png)",
+    re.I,
+)
 
 
 def img_src(img: Element) -> str:

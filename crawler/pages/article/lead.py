@@ -11,6 +11,8 @@ one repeating the body's first paragraph).
 
 from __future__ import annotations
 
+import re
+
 from crawler.pages.article.body import in_furniture
 from crawler.pages.article.page import (
     FAR,
@@ -26,6 +28,7 @@ from crawler.pages.parsing import has_tag
 
 __all__ = ["after_header", "find_lead"]
 
+_WORD_RE = re.compile(r"\w+")
 _HEADING_LEAD_MIN = 100  # characters: a heading this long is sentences, the sapo
 _BETWEEN_TAGS = frozenset(("p", "div", "h2", "h3", "h4", "h5", "h6", "span", "strong", "em"))
 
@@ -196,4 +199,11 @@ def _usable_description(pg: ArticlePage, at: Anchors, first: Element | None, v: 
         return False
     if at.title is not None and block_text(at.title).casefold() == low:
         return False
-    return not (first is not None and pg.text(first).casefold().startswith(low[:80]))
+    if first is not None and pg.text(first).casefold().startswith(low[:80]):
+        return False
+    # Copied from anywhere in the body (a poem's stanza after its dedication, its line breaks
+    # printed as commas): no sapo. Compared word for word, punctuation aside.
+    if at.container is None:
+        return True
+    opening = " ".join(_WORD_RE.findall(low)[:10])
+    return opening not in " ".join(_WORD_RE.findall(text_of(at.container).casefold()))

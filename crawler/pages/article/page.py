@@ -31,7 +31,7 @@ from crawler.pages.common import (
     slugify,
     text_of,
 )
-from crawler.pages.parsing import adopt_amp_images, adopt_break_paragraphs
+from crawler.pages.parsing import adopt_amp_images, adopt_break_paragraphs, close_open_paragraphs
 from crawler.pages.requisites import page_requisites
 from crawler.pages.template import block_signatures
 
@@ -51,7 +51,7 @@ __all__ = [
 # portal's chrome is unknown and will change).
 TITLE_HINT_RE = re.compile(r"(?<![a-z])(?:title|headline|tieu-?de|tieude|heading)(?![a-z])")
 KICKER_HINT_RE = re.compile(
-    r"(?<![a-z])(?:kicker|sub-?title|subtitle|sup-?title|upper|super-?title|pre-?title|over-?line|eyebrow"
+    r"(?<![a-z])(?:kicker|sub-?title|title-?sub|subtitle|sup-?title|upper|super-?title|pre-?title|over-?line|eyebrow"
     r"|tieu-?de-?phu|dau-?de|rubric|top-?title)(?![a-z])"
 )
 LEAD_HINT_RE = re.compile(
@@ -248,6 +248,7 @@ def load(
     drop_invisible(root)
     adopt_amp_images(root)
     adopt_break_paragraphs(root)
+    close_open_paragraphs(root)
     pg = ArticlePage(root=root, url=url, editions=editions, meta=meta, slug=url_slug(url))
     pg.requisites = wanted
     pg.base, ignored = page_base(root, url, editions)
@@ -302,7 +303,8 @@ def bold_only(el: Element) -> bool:
 
 
 BYLINE_START_RE = re.compile(
-    r"^(?:by|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|tin|nhóm pv|pv|tác giả|authors?)\b", re.I
+    r"^(?:by|bởi|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|thơ|tin|nhóm pv|pv|tác giả|authors?)\b",
+    re.I,
 )
 """How bylines open ("By ...", "Theo TTXVN", "Bài và ảnh: ..."): byline.py finds them, lead.py
 leaves a short such line under the title to it."""

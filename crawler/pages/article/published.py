@@ -25,7 +25,16 @@ from crawler.pages.article.page import (
     bold_only,
     title_anchor,
 )
-from crawler.pages.common import WEEKDAY_RE, Element, collapse, date_key, find_date, text_of
+from crawler.pages.common import (
+    SIDE_HINT_RE,
+    WEEKDAY_RE,
+    Element,
+    collapse,
+    date_key,
+    find_date,
+    hints,
+    text_of,
+)
 from crawler.pages.parsing import text_len
 
 __all__ = ["body_start", "find_published", "meta_date"]
@@ -212,7 +221,25 @@ def _links_elsewhere(block: Element, own: int | None) -> bool:
 def _not_the_articles(owner: Element, at: Anchors, own: int | None) -> bool:
     """A date in a chrome box, beside another article's link, or hidden (`<time class="updated"
     style="display:none">`): not the date the page shows for this article."""
-    return at.regions.in_chrome(owner) or _links_elsewhere(owner, own) or _hidden(owner)
+    return _in_chrome(at, owner) or _links_elsewhere(owner, own) or _hidden(owner)
+
+
+_SHARE_RE = re.compile(r"share|sharing|social")
+
+
+def _in_chrome(at: Anchors, owner: Element) -> bool:
+    """In a chrome box, except one judged so by its share hint alone: the date line often shares
+    its wrapper with the share buttons (`div.block_timer_share`, VnExpress)."""
+    if not at.regions.in_chrome(owner):
+        return False
+    node: Element | None = owner
+    while node is not None and node.tag not in ("body", "html"):
+        if at.regions.is_box(node):
+            h = hints(node)
+            if not _SHARE_RE.search(h) or SIDE_HINT_RE.search(_SHARE_RE.sub(" ", h)):
+                return True
+        node = node.getparent()
+    return False
 
 
 def _hidden(el: Element) -> bool:
