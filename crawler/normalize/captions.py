@@ -38,6 +38,12 @@ _BARE_AFTER_SPACE_RE = re.compile(
     r"(?:\s*/\s*(?:[ảa]nh|photos?))?\s*[:：][^()]*)$"
 )
 
+# An agency's credit after a dash, English news style: "… — VNA/VNS Photo Le Duc Hoa".
+_AGENCY_PHOTO_RE = re.compile(
+    r"\s*[\u2013\u2014]\s*(?P<inner>[A-Z][A-Za-z]{1,9}(?:/[A-Z][A-Za-z]{1,9})?\s+"
+    r"(?:Photos?|Photograph)\s+[^()]{2,60})$"
+)
+
 _LABEL_RE = re.compile(rf"^{_LABEL}\s*", re.IGNORECASE)
 # Inside one pair of parentheses several labelled credits may follow each other:
 # "(Ảnh: A - Photo: B)", "(Ảnh: A; Photo: B)".
@@ -88,6 +94,7 @@ def _split_trailing_credits(text: str) -> tuple[str, list[str]]:
             _PAREN_CREDIT_RE.search(text)
             or _BARE_AFTER_PUNCT_RE.search(text)
             or _BARE_AFTER_SPACE_RE.search(text)
+            or _AGENCY_PHOTO_RE.search(text)
         )
         if match is None:
             break

@@ -44,8 +44,9 @@ SIDE_HINT_RE = re.compile(
     # short stems only at the start of a class word (`nav-main`, not `canvas`)
     r"|(?<![a-z0-9])(?:aside|other|others|most|menu|nav|navbar|banner|ads|qc|tags?|keywords?"
     r"|tu-?khoa)(?![a-z])"
-    # a bare `header` is the site header; `article-header`, `post-header` are the article's
-    r"|(?<![a-z0-9-])header(?![a-z0-9-])"
+    # a bare `header` is the site header; `article-header`, `post-header`, `detail__header` (BEM)
+    # are the article's
+    r"|(?<![a-z0-9_-])header(?![a-z0-9_-])"
 )
 # Labels that head such boxes when they carry no helpful class ("Đọc nhiều", "Tin liên quan" ...).
 SIDE_LABEL_RE = re.compile(
@@ -138,10 +139,10 @@ def _looks_like_box(el: Element, cache: dict[Element, tuple[int, bool]] | None =
     teasers (links to other items, each with a summary), or nav/footer/site-header elements and
     class-hinted blocks that hold no prose of their own."""
     tag = el.tag
-    if tag in ("nav", "footer"):
+    if tag == "nav":
         return True
-    if tag == "header":
-        # The site header; an <article><header> holds the title and date.
+    if tag in ("header", "footer"):
+        # The site's header and footer; an <article>'s own hold its title and date, its byline.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     if tag not in _BOX_TAGS:
         return False

@@ -4,7 +4,7 @@ to production form, article ids of portal URLs, the canonical form of a page URL
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from crawler.editions import IMAGE_HOSTS, PAGE_HOSTS, Editions, article_id
 from crawler.pages.parsing import Element
@@ -42,7 +42,8 @@ def absolute_url(href: str, page_url: str, editions: Editions) -> str:
 # Copies of a page kept by an archive or served by a cache rewrite every link onto their own host
 # with the original inside it: `https://web.archive.org/web/20240315031245im_/https://www.baolongan.vn/
 # image/…` (also host-relative, `/web/…`), `https://news-baolongan-vn.cdn.ampproject.org/i/s/
-# www.baolongan.vn/image/…` (`s/` for https). The link the page made is the original.
+# www.baolongan.vn/image/…` (`s/` for https), Next.js's `/_next/image?url=<original>&w=…`. The link
+# the page made is the original.
 _WAYBACK_RE = re.compile(
     r"^(?:(?:https?:)?//(?:web\.)?archive\.org)?/web/\d{4,14}(?:[a-z]{2}_)?/(?P<url>(?:https?:)?//.+)$",
     re.I,
@@ -59,6 +60,10 @@ def original_url(href: str) -> str:
         if m is not None:
             url = m["url"]
             return "https:" + url if url.startswith("//") else url
+    if "/_next/image" in href:  # Next.js's image optimizer: `/_next/image?url=<original>&w=…`
+        query = parse_qs(urlsplit(href).query)
+        if query.get("url"):
+            return query["url"][0]
     if "ampproject.org" in href:
         m = _AMP_CACHE_RE.match(href)
         if m is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from crawler.editions import Editions, article_id
 from crawler.pages.article.body import cut_body, related_lines
-from crawler.pages.article.byline import find_byline, find_translator_note, with_translator_note
+from crawler.pages.article.byline import find_byline, find_closing_note, with_closing_note
 from crawler.pages.article.canonical import find_canonical
 from crawler.pages.article.container import find_container
 from crawler.pages.article.images import body_images
@@ -56,7 +56,7 @@ def parse_article(
     sources = find_source_lines(container.el, editions, pg.base)
     for line in sources.lines:
         drop_tree(line)
-    note_el = find_translator_note(container.el)
+    note_el = find_closing_note(container.el)
     note = collapse(text_of(note_el)) if note_el is not None else None
     if note_el is not None:
         drop_tree(note_el)
@@ -64,7 +64,7 @@ def parse_article(
     kicker = pg.record("kicker", find_kicker(pg, at))
     lead = pg.record("lead", find_lead(pg, at.with_(kicker=kicker.el)), missing="no_lead")
     at = at.with_(kicker=kicker.el, lead=lead.el)
-    found_byline = with_translator_note(find_byline(pg, at), note)
+    found_byline = with_closing_note(find_byline(pg, at), note)
     byline = pg.record("byline_raw", found_byline, missing="no_byline")
     at = at.with_(byline=byline.el)
     canonical = pg.record("canonical_url", find_canonical(pg, aid, at.title))

@@ -141,12 +141,27 @@ def _divs_as_paragraphs(c: Element) -> None:
     holding text and no block of its own is read as the paragraph it is: an image with its
     caption after a `<br>` in one such div then reads as caption form A (images.py)."""
     for el in [el for el in paragraphs(c) if el.tag == "div" and el is not c]:
-        if text_len(el):
+        n = text_len(el)
+        if n and not (n <= _CONTROL_MAX and _in_gallery(el, c)):
             el.tag = "p"
     for el in list(c.iter("blockquote")):
         # A quotation written straight into a blockquote (no `p` inside) is a paragraph too.
         if text_len(el) and not any(has_tag(el, t) for t in ("p", "div", "ul", "ol", "table")):
             el.tag = "p"
+
+
+_CONTROL_MAX = 30  # characters: a gallery's label and counter ("Chùm ảnh 1/5", "1 / 5")
+
+
+def _in_gallery(el: Element, c: Element) -> bool:
+    """Inside a photo gallery of the body (photos and no prose): a short line there is one of
+    its controls, not a paragraph (its captions are the images' own, images.py)."""
+    for a in el.iterancestors():
+        if a is c:
+            return False
+        if holds_photos(a) and not holds_prose(a):
+            return True
+    return False
 
 
 def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> int:
@@ -193,7 +208,7 @@ def in_furniture(el: Element, stop: Element | None) -> bool:
 
 _RELATED_LABEL_RE = re.compile(
     r"^(?:tin|bài|bài viết)\s+(?:liên quan|khác|cùng chuyên mục)|^related(?:\s+(?:news|articles|stories))?"
-    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also|^(?:>>|»|≫)",
+    r"|^other\s+news|^(?:xem|đọc)\s+thêm|^see\s+also|^(?:read|see)\s+more|^(?:>>|»|≫)",
     re.I,
 )
 

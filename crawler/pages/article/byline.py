@@ -35,7 +35,7 @@ from crawler.pages.common import (
 )
 from crawler.pages.parsing import has_tag, holds
 
-__all__ = ["END_MARK", "find_byline", "find_translator_note", "with_translator_note"]
+__all__ = ["END_MARK", "find_byline", "find_closing_note", "with_closing_note"]
 
 _AUTHOR_HINT_RE = re.compile(
     r"(?<![a-z])(?:author|authors|byline|tac-?gia|tacgia|writer|nguoi-?viet|but-?danh)(?![a-z])"
@@ -50,7 +50,7 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
     # 1. the right-aligned bold paragraph, the last such, with no long text after it.
     for el, text in reversed(tail):
         if text != END_MARK and _right_aligned(el) and bold_only(el):
-            return Found(text, "right-aligned-bold", el)
+            return _with_author_above(pg, at, Found(text, "right-aligned-bold", el))
     # 2. the body's last block, right-aligned and short: the byline's place, printed plainly.
     if inside:
         el, text = inside[-1]
@@ -58,7 +58,7 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
             return Found(text, "right-aligned-last", el)
     # 3. an author-classed element in the article area.
     for el in _author_classed(pg, at):
-        return Found(pg.text(el), "class-author", el)
+        return Found(_several_names(pg, el), "class-author", el)
     # 4. the body's last block, short and bold, reading like a byline.
     if inside:
         el, text = inside[-1]
@@ -76,34 +76,51 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
     return _on_date_line(pg, at)
 
 
-# "(Translated by Kim Khanh)" closing an English article on a line of its own, apart from the
-# byline "By Thanh Nga" printed over the body (an album's description ends with it too, album.py).
-_TRANSLATOR_NOTE_RE = re.compile(
-    r"^\(?\s*(?:translated\s+by|translation\s+by|translator\s*:|người\s+dịch\s*:)[^()]{2,60}\)?\.?$",
+# Notes closing an article on a line of their own, after (or apart from) the byline: a translator
+# ("(Translated by Kim Khanh)", an English article whose "By Thanh Nga" is printed over the body;
+# an album's description ends with it too, album.py) or a source named without a URL ("Source:
+# Long An Online", "Nguồn: Báo Tây Ninh"; a source line with a URL is sources.py's).
+_CLOSING_NOTE_RE = re.compile(
+    r"^\(?\s*(?:translated\s+by|translation\s+by|translator\s*:|người\s+dịch\s*:)[^()]{2,60}\)?\.?$"
+    r"|^\(?\s*(?:sources?|nguồn)\s*:\s*[^()/:]{2,60}\)?\.?$",
     re.I,
 )
 
 
-def find_translator_note(container: Element | None) -> Element | None:
-    """The last block of the body when it is a translator's note alone. Taken out before the
-    byline rules (it would hide the byline above it) and added to the byline after them."""
+def find_closing_note(container: Element | None) -> Element | None:
+    """The last block of the body when it is such a note alone. Taken out before the byline rules
+    (it would hide the byline above it) and added to the byline after them."""
     if container is None:
         return None
     # (the last p or div with text, read backwards: cheaper than `paragraphs` on every page)
     for el in reversed(list(container.iter("p", "div"))):
         text = collapse(text_of(el))
         if text:
-            return el if _TRANSLATOR_NOTE_RE.match(text) else None
+            return el if _CLOSING_NOTE_RE.match(text) else None
     return None
 
 
-def with_translator_note(found: Found, note: str | None) -> Found:
-    """The byline with the translator's note after it: "By Thanh Nga (Translated by Kim Khanh)"."""
+def with_closing_note(found: Found, note: str | None) -> Found:
+    """The byline with the closing note after it: "By Thanh Nga (Translated by Kim Khanh)",
+    "Story: Thanh Nga – Photos: Chi Tam Source: Long An Online"."""
     if not note or (found.value and note.lower() in found.value.lower()):
         return found
     if not found.value:
-        return Found(note, "translator-note", None)
-    return Found(f"{found.value} {note}", f"{found.strategy}+translator-note", found.el)
+        return Found(note, "closing-note", None)
+    return Found(f"{found.value} {note}", f"{found.strategy}+closing-note", found.el)
+
+
+def _with_author_above(pg: ArticlePage, at: Anchors, found: Found) -> Found:
+    """A closing agency credit in parentheses ("(VNA/VNS)") after a reporter named over the body
+    ("Reported by Le Duc Hoa"): the byline is both."""
+    value = found.value or ""
+    if not (value.startswith("(") and value.endswith(")")) or at.container is None:
+        return found
+    for el in _author_classed(pg, at):
+        if pg.idx(el) < pg.idx(at.container):
+            name = _several_names(pg, el)
+            return Found(f"{name} {value}", f"class-author+{found.strategy}", found.el)
+    return found
 
 
 def _after_end_mark(pg: ArticlePage, at: Anchors) -> Found:
@@ -242,8 +259,10 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
     out = []
     start = title_anchor(pg, at)
     for el in pg.classed():
-        if not _AUTHOR_HINT_RE.search(pg.hint(el)) or pg.idx(el) < start:
+        if pg.idx(el) < start:
             continue
+        if not _AUTHOR_HINT_RE.search(pg.hint(el)) and el.get("itemprop") != "author":
+            continue  # (schema.org's `itemprop="author"` names it on utility-class pages)
         text = pg.text(el)
         if not 2 <= len(text) <= 150 or find_date(text) is not None:
             continue
@@ -257,6 +276,22 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
     # An author box holds the name and often a description of the author: the name's line.
     named = [el for el in out if _looks_like_byline(pg.text(el))]
     return (named or out)[-1:]
+
+
+def _several_names(pg: ArticlePage, el: Element) -> str:
+    """`By <a class="name">Hoang Nam</a>, <a class="name">Ngoc Tai</a> and <a …>Thuy Anh</a>
+    <span class="date">…</span>`: one author-classed element per name, the byline is their line
+    (the date printed on it left out)."""
+    parent = el.getparent()
+    cls = el.get("class")
+    if parent is None or not cls or sum(1 for x in parent if x.get("class") == cls) < 2:
+        return pg.text(el)
+    parts = [parent.text or ""]
+    for child in parent:
+        if isinstance(child.tag, str) and find_date(text_of(child)) is None:
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return collapse("".join(parts)).strip(" |-–")
 
 
 def _header_name(pg: ArticlePage, at: Anchors, el: Element, text: str) -> bool:

@@ -45,9 +45,7 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
             continue
         pictures.add(picture)
         caption_el = caption_of(img, body, blocks)
-        if caption_el is not None:
-            _cite_apart(caption_el)
-        caption = block_text(caption_el) if caption_el is not None else ""
+        caption = _caption_text(caption_el) if caption_el is not None else ""
         if caption_el is not None:
             _add_holders(caption_el, body, blocks)
         out.append(
@@ -60,11 +58,27 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
     return out, blocks
 
 
-def _cite_apart(caption_el: Element) -> None:
-    """`<figcaption>Caption<cite>Ảnh: Thanh Nga</cite></figcaption>` (Facebook Instant
-    Articles): the credit is a line of its own, not glued to the caption's last word."""
-    for cite in caption_el.iter("cite"):
-        cite.text = " " + (cite.text or "")
+def _caption_text(caption_el: Element) -> str:
+    """The caption's text. A credit in a line of its own stays apart from the caption's last word:
+    `<figcaption>Caption<cite>Ảnh: Thanh Nga</cite></figcaption>` (Facebook Instant Articles),
+    `<div><p>Caption</p><span>Ảnh: Hoàng Anh</span></div>` (gallery slides). The tree is not
+    changed: body_html shows it as served."""
+    if not has_tag(caption_el, "cite") and not any(has_tag(caption_el, t) for t in ("p", "div")):
+        return block_text(caption_el)
+    parts: list[str] = []
+    for event, node in etree.iterwalk(caption_el, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start":
+            if node.tag in ("br", "cite"):
+                parts.append(" ")
+            parts.append(node.text or "")
+        else:
+            if node.tag in ("p", "div") and node is not caption_el:
+                parts.append(" ")
+            if node is not caption_el:
+                parts.append(node.tail or "")
+    return collapse("".join(parts))
 
 
 def _add_holders(caption_el: Element, body: Element, blocks: set[Element]) -> None:
@@ -228,8 +242,8 @@ def marked_caption(img: Element, body: Element) -> Element | None:
     node = img
     while True:
         nxt = node.getnext()
-        while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag == "br"):
-            nxt = nxt.getnext()
+        while nxt is not None and (not isinstance(nxt.tag, str) or nxt.tag == "br" or _empty(nxt)):
+            nxt = nxt.getnext()  # (a lazy loader's empty spinner may sit in between)
         if (
             nxt is not None
             and _CAPTION_HINT_RE.search((nxt.get("class") or "").lower())
@@ -241,6 +255,10 @@ def marked_caption(img: Element, body: Element) -> Element | None:
         if parent is None or parent is body or _images_in(parent) > 1:
             return None
         node = parent
+
+
+def _empty(el: Element) -> bool:
+    return el.tag != "img" and not collapse(text_of(el)) and not has_tag(el, "img")
 
 
 def _images_in(el: Element) -> int:
