@@ -61,7 +61,8 @@ _PREFIX_RE = re.compile(
     r"|(?:story|text|words|photos?|pictures?)(?:\s*(?:and|&|,|/)\s*photos?)?\s*:"
     r"|(?:authors?|t[áa]c\s+gi[ảa])\s*:"
     r"|bởi\b\s*:?"
-    r"|(?:b[àa]i|tin|[ảa]nh|th[ơo]|clip|video|ghi\s+ch[ée]p|th[ựu]c\s+hi[ệe]n|nh[óo]m\s+(?:pv|ph[óo]ng\s+vi[êe]n))"
+    r"|(?:b[àa]i|tin|[ảa]nh|th[ơo]|clip|video|đ[ồo]\s+h[ọo]a|ghi\s+ch[ée]p|th[ựu]c\s+hi[ệe]n"
+    r"|nh[óo]m\s+(?:pv|ph[óo]ng\s+vi[êe]n))"
     r"(?:\s*(?:v[àa]|,|/|&|-)\s*(?:[ảa]nh|video|clip))?\s*:"
     r"|(?:ctv|pv|btv|ph[óo]ng\s+vi[êe]n|c[ộo]ng\s+t[áa]c\s+vi[êe]n)\b\.?\s*:?"
     r")\s*",
@@ -90,7 +91,13 @@ _OUTLET_RE = re.compile(
 _PAREN_OUTLET_RE = re.compile(r"(?:đ[àa]i|ttxvn|vna|vov|vtv)\b", re.IGNORECASE)
 
 
+# A reporter's initials ("T.H", "Q.T.", "N.T.M"): a name, though upper-case like an acronym.
+_INITIALS_RE = re.compile(r"(?:[A-ZĐ]\.){1,3}[A-ZĐ]\.?")
+
+
 def _is_agency(text: str, in_parentheses: bool = False) -> bool:
+    if _INITIALS_RE.fullmatch(text):
+        return False
     if _AGENCY_TOKEN_RE.fullmatch(text) or _OUTLET_RE.match(text):
         return True
     return in_parentheses and bool(_PAREN_OUTLET_RE.match(text))

@@ -55,7 +55,8 @@ SIDE_LABEL_RE = re.compile(
     r"|tin mới|tin mới nhất|tin nổi bật|tin tiêu điểm|có thể bạn quan tâm|xem thêm|most read"
     r"|most viewed|most popular|popular|related|related news|related articles|other news"
     r"|latest|latest news|more news|read more|you may also like|tags?|từ khóa|từ khoá"
-    r"|liên kết hữu ích|useful links?|chia sẻ(?: bài viết)?|share(?: this)?(?: article)?)\b",
+    r"|liên kết hữu ích|useful links?|chia sẻ(?: bài viết)?|share(?: this)?(?: article)?"
+    r"|loạt bài|series)\b",
     re.I,
 )
 
@@ -356,9 +357,10 @@ _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
 
 
 def box_label(el: Element) -> bool:
-    """True when the first text of a box is a sidebar/related/share label."""
+    """True when the first text of a box is a sidebar/related/share label (the label's own words
+    short: "Loạt bài: <the series' name>" is a label too)."""
     for piece in el.itertext():
         t = piece.strip()
         if t:
-            return bool(SIDE_LABEL_RE.match(t)) and len(t) <= 40
+            return bool(SIDE_LABEL_RE.match(t)) and len(t.split(":", 1)[0]) <= 40
     return False

@@ -75,7 +75,10 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     ends: list[Element] = []
     byline = at.byline
     if byline is not None and c in byline.iterancestors():
-        if pg.idx(byline) < _first_text_at(pg, c, start, byline):
+        first_text = _first_text_at(pg, c, start, byline)
+        if pg.idx(byline) < first_text and not (
+            first_text == FAR and _first_image_at(pg, c, start) < pg.idx(byline)
+        ):
             inside.append(byline)  # printed on top of the body: a header part
             start = max(start, pg.idx(byline))
         else:
@@ -133,6 +136,14 @@ def _drop_embed_captions(c: Element) -> None:
         caption = marked_caption(media, c) if media.getparent() is not None else None
         if caption is not None:
             drop_tree(caption)
+    for player in c.iter("video", "audio"):
+        # ("Trình duyệt của bạn không hỗ trợ video": the fallback a browser that plays it hides)
+        player.text = None
+        for child in list(player):
+            if child.tag in ("source", "track"):
+                child.tail = None
+            else:
+                drop_tree(child)
 
 
 def _divs_as_paragraphs(c: Element) -> None:
@@ -173,6 +184,12 @@ def _first_text_at(pg: ArticlePage, c: Element, start: int, byline: Element) -> 
         if text_of(p).strip() and not in_furniture(p, c):
             return pg.idx(p)
     return FAR
+
+
+def _first_image_at(pg: ArticlePage, c: Element, start: int) -> int:
+    """Position of the container's first image after `start`: a byline after it with no text
+    after either (an infographic's "Đồ họa: Minh Thư") closes the article, not heads it."""
+    return next((pg.idx(img) for img in c.iter("img") if pg.idx(img) > start), FAR)
 
 
 def _first_end_block(pg: ArticlePage, c: Element, start: int) -> Element | None:
@@ -322,8 +339,8 @@ def is_furniture(el: Element) -> bool:
     links = [a for a in el.iter("a") if a.get("href")]
     if not links:
         return False
-    if any(has_tag(a, "img") and _offsite(a.get("href")) for a in links):
-        return True  # an image linking away from the portal: a banner
+    if any(has_tag(a, "img") and _banner_href(a.get("href") or "") for a in links):
+        return True  # an image linking away from the portal, or to its ads: a banner
     linked = sum(len(collapse(text_of(a))) for a in links)
     if len(links) >= 2:
         return linked >= 0.6 * len(text)
@@ -332,6 +349,13 @@ def is_furniture(el: Element) -> bool:
 
 
 _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
+
+
+_AD_HREF_RE = re.compile(r"quang-?cao|advert|//ads?\.|/ads?/|adclick", re.I)
+
+
+def _banner_href(href: str) -> bool:
+    return _offsite(href) or bool(_AD_HREF_RE.search(href))
 
 
 def _offsite(href: str) -> bool:

@@ -48,8 +48,14 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
     tail = _tail_blocks(pg, at)
     inside = [(el, t) for el, t in tail if t != END_MARK and at.container in el.iterancestors()]
     # 1. the right-aligned bold paragraph, the last such, with no long text after it.
-    for el, text in reversed(tail):
+    for i in range(len(tail) - 1, -1, -1):
+        el, text = tail[i]
         if text != END_MARK and _right_aligned(el) and bold_only(el):
+            # "Bài: Minh Thư" over "Ảnh: Quốc Thanh": a byline printed on two labelled lines
+            if i and _LABELLED_RE.match(text) and _LABELLED_RE.match(tail[i - 1][1]):
+                prev, before = tail[i - 1]
+                if _right_aligned(prev) and bold_only(prev) and BYLINE_START_RE.match(before):
+                    return Found(f"{before} - {text}", "right-aligned-bold", prev)
             return _with_author_above(pg, at, Found(text, "right-aligned-bold", el))
     # 2. the body's last block, right-aligned and short: the byline's place, printed plainly.
     if inside:
@@ -64,6 +70,11 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
         el, text = inside[-1]
         if len(text) <= 80 and bold_only(el) and _looks_like_byline(text):
             return Found(text, "last-bold-paragraph", el)
+    # 4b. the last block, short and opening with a byline label and its colon ("Bài và ảnh:").
+    if tail:
+        el, text = tail[-1]
+        if len(text) <= 80 and _LABELLED_RE.match(text) and _looks_like_byline(text):
+            return Found(text, "labelled-last", el)
     # 5. bold at the end of the body's last paragraph, after the closing "./.".
     found = _after_end_mark(pg, at)
     if found.value:
@@ -82,7 +93,8 @@ def find_byline(pg: ArticlePage, at: Anchors) -> Found:
 # Long An Online", "Nguồn: Báo Tây Ninh"; a source line with a URL is sources.py's).
 _CLOSING_NOTE_RE = re.compile(
     r"^\(?\s*(?:translated\s+by|translation\s+by|translator\s*:|người\s+dịch\s*:)[^()]{2,60}\)?\.?$"
-    r"|^\(?\s*(?:sources?|nguồn)\s*:\s*[^()/:]{2,60}\)?\.?$",
+    r"|^\(?\s*(?:sources?|nguồn)\s*:\s*[^()/:]{2,60}\)?\.?$"
+    r"|^\(?\s*theo\s+(?:báo|tạp\s+chí|đài|ttxvn|vna|vov|vtv)\b[^()/:]{0,60}\)?\.?$",
     re.I,
 )
 
@@ -197,6 +209,8 @@ def _on_date_line(pg: ArticlePage, at: Anchors) -> Found:
                 continue
             if name in links and not _AUTHOR_HINT_RE.search(links[name].lower()):
                 continue  # a section or tag link, not the author
+            if "+" in name or any(len(w) == 1 for w in re.split(r"[\s\-–]+", name) if w):
+                continue  # the font-size and print buttons ("A- A+ In"), not a name
             if _looks_like_byline(name) and (len(name.split()) >= 2 or BYLINE_START_RE.match(name)):
                 return Found(name, "on-date-line", line)
     return Found()
@@ -239,7 +253,7 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
             continue
         if at.regions.in_chrome(el) or in_furniture(el, at.container):
             continue  # a cookie notice or a comment box after the byline is not the article
-        text = pg.text(el)
+        text = _signed(el, pg.text(el))
         if not text or is_related_line(el, text):
             continue  # (and "Xem thêm: <a>…</a>" after the byline)
         if len(text) > 100:
@@ -251,6 +265,19 @@ def _tail_blocks(pg: ArticlePage, at: Anchors) -> list[tuple[Element, str]]:
     return tail
 
 
+_LABELLED_RE = re.compile(r"^[^:]{2,15}:\s*\S")
+
+
+def _signed(el: Element, text: str) -> str:
+    """`<p><strong>Bài, ảnh: </strong><img alt="Hữu Bằng" class="chu-ky"></p>`: a label whose
+    name is a signature image reads with the image's alt text."""
+    if text.endswith(":"):
+        alt = next((collapse(i.get("alt")) for i in el.iter("img") if i.get("alt")), "")
+        if alt:
+            return f"{text} {alt}"
+    return text
+
+
 def _right_aligned(el: Element) -> bool:
     return style_right(el) or any(style_right(x) for x in el.iterdescendants())
 
@@ -259,7 +286,7 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
     out = []
     start = title_anchor(pg, at)
     for el in pg.classed():
-        if pg.idx(el) < start:
+        if pg.idx(el) < start and not _beside_date(el, at):
             continue
         if not _AUTHOR_HINT_RE.search(pg.hint(el)) and el.get("itemprop") != "author":
             continue  # (schema.org's `itemprop="author"` names it on utility-class pages)
@@ -276,6 +303,14 @@ def _author_classed(pg: ArticlePage, at: Anchors) -> list[Element]:
     # An author box holds the name and often a description of the author: the name's line.
     named = [el for el in out if _looks_like_byline(pg.text(el))]
     return (named or out)[-1:]
+
+
+def _beside_date(el: Element, at: Anchors) -> bool:
+    """On the date's row, even above the title (VCCorp's `div.detail-top`: date, author, share)."""
+    if at.date is None:
+        return False
+    rows = [a for _, a in zip(range(2), at.date.iterancestors(), strict=False)]
+    return el.getparent() in rows
 
 
 def _several_names(pg: ArticlePage, el: Element) -> str:

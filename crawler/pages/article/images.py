@@ -143,7 +143,8 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
             cap = next(anc.iterdescendants("figcaption"), None)
             if cap is not None:
                 blocks.update(cap.iter())  # `<figcaption><p>…</p>`: the p is no body paragraph
-            return cap
+                return cap
+            break  # a figure without a figcaption (`div.caption-overlay`): the rules below
     # an image table (CKEditor, many Vietnamese CMSs): the caption is the next row's text.
     row = _enclosing(img, body, "tr")
     if row is not None and _image_row(row):

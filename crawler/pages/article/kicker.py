@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.editions import TOP_SECTIONS, article_id
 from crawler.pages.article.page import KICKER_HINT_RE, Anchors, ArticlePage, Found
 from crawler.pages.common import (
     HEADINGS,
@@ -109,13 +110,30 @@ def _prev_text_is_loose(el: Element) -> bool:
     return bool(parent is not None and parent.text and parent.text.strip())
 
 
+def _series_link(pg: ArticlePage, el: Element, text: str) -> bool:
+    """A kicker-classed line that links to its series' page (`p.entry-subtitle > a`, WordPress):
+    a kicker still, unless the link is to an article, or the line is a category: a top-level
+    section, or a label linked elsewhere on the page too (the menu)."""
+    links = list(el.iter("a"))
+    if len(links) != 1 or article_id(links[0].get("href") or "") is not None:
+        return False
+    slug = slugify(text)
+    if slug in TOP_SECTIONS:
+        return False
+    return not any(
+        a is not links[0] and slugify(collapse(text_of(a))) == slug for a in pg.root.iter("a")
+    )
+
+
 def _kicker_ok(pg: ArticlePage, at: Anchors, el: Element, hinted: bool = False) -> bool:
     text = pg.text(el)
     if not 2 <= len(text) <= 150 or find_date(text) is not None:
         return False
     if el.tag in _REFUSED_TAGS:
         return False
-    if has_tag(el, "a") or has_tag(el, "img") or has_tag(el, "h1"):
+    if has_tag(el, "img") or has_tag(el, "h1"):
+        return False
+    if has_tag(el, "a") and not (hinted and _series_link(pg, el, text)):
         return False
     if "breadcrumb" in pg.hint(el) or SIDE_HINT_RE.search(pg.hint(el)):
         return False

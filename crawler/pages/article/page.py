@@ -303,7 +303,7 @@ def bold_only(el: Element) -> bool:
 
 
 BYLINE_START_RE = re.compile(
-    r"^(?:by|bởi|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|thơ|tin|nhóm pv|pv|tác giả|authors?)\b",
+    r"^(?:by|bởi|ctv|theo|nguồn|source|bài(?: và ảnh)?|ảnh|thơ|đồ họa|tin|nhóm pv|pv|tác giả|authors?)\b",
     re.I,
 )
 """How bylines open ("By ...", "Theo TTXVN", "Bài và ảnh: ..."): byline.py finds them, lead.py

@@ -125,18 +125,35 @@ def _visible_date(pg: ArticlePage, at: Anchors) -> Found:
             continue  # the site's clock ("today", "date-now")
         raw, has_time = _date_raw(m, owner)
         hinted = owner.tag == "time" or any(_DATE_HINT_RE.search(pg.hint(x)) for x in near)
-        # A weekday without a time is the site's clock ("Thứ Hai, 24/11/2025"); with a time it
-        # is some chromes' article date ("Thứ Năm, 12/06/2025 | 08:15").
-        weekday = not has_time and bool(WEEKDAY_RE.search(line))
-        score = dist - 30 * has_time - 30 * hinted + 100 * weekday
-        if meta_day is not None and date_key(m) != meta_day:
-            score += 60  # the page's own metadata dates the article another day
+        doubts = _doubts(pg, owner, t, m, not has_time and bool(WEEKDAY_RE.search(line)), meta_day)
+        score = dist - 30 * has_time - 30 * hinted + doubts
         if best is None or score < best[0]:
             strategy = ("class-date" if hinted else "near-title") + ("" if has_time else ":day")
             best = (score, raw, strategy, owner)
     if best is None:
         return Found()
     return Found(best[1], best[2], best[3])
+
+
+def _doubts(
+    pg: ArticlePage,
+    owner: Element,
+    text: str,
+    m: re.Match[str],
+    weekday_no_time: bool,
+    meta_day: tuple[int, int, int] | None,
+) -> int:
+    """What speaks against a visible date being the publication date (added to its score)."""
+    doubt = 0
+    # A weekday without a time is the site's clock ("Thứ Hai, 24/11/2025"); with a time it is
+    # some chromes' article date ("Thứ Năm, 12/06/2025 | 08:15").
+    if weekday_no_time:
+        doubt += 100
+    if _UPDATED_RE.search(pg.hint(owner)) or _UPDATED_RE.search(text[: m.start()]):
+        doubt += 45  # "Cập nhật: 13/06/2025 08:00" beside "Đăng: 12/06/2025 15:48"
+    if meta_day is not None and date_key(m) != meta_day:
+        doubt += 60  # the page's own metadata dates the article another day
+    return doubt
 
 
 def _meta_day(pg: ArticlePage, at: Anchors) -> tuple[int, int, int] | None:
@@ -225,6 +242,7 @@ def _not_the_articles(owner: Element, at: Anchors, own: int | None) -> bool:
 
 
 _SHARE_RE = re.compile(r"share|sharing|social")
+_UPDATED_RE = re.compile(r"cập nhật|updated?|modified|sửa|chỉnh|modif", re.I)
 
 
 def _in_chrome(at: Anchors, owner: Element) -> bool:

@@ -10,7 +10,6 @@ stripped). Elements in chrome boxes or links to other pages are never the title.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -85,21 +84,38 @@ def _slug_matches(
 ) -> Found | None:
     for name, val in metas:
         if slugify(val) == pg.slug:
-            el = _visible_equal(pg, container, val)
-            if el is None and _FORMAT_LABEL_RE.match(val):
-                # "[E-Magazine] Long An - 50 năm…": the CMS's format label, in the metadata and
-                # the slug made from it, is not printed in the heading, which is the title.
-                el = _visible_equal(pg, container, _FORMAT_LABEL_RE.sub("", val, count=1))
+            el = _visible_equal(pg, container, val) or _heading_ending(pg, val)
             if el is not None:
                 return Found(pg.text(el), f"{_kind(el)}={name}+slug", el)
             return Found(val, f"{name}+slug", None)
     el = _visible_matching(pg, container, lambda s: _fuzzy_slug(s, pg.slug))
-    if el is not None:
-        return Found(pg.text(el), f"{_kind(el)}+slug~", el)
+    if el is None:
+        return None
+    for _, val in metas[:2]:
+        # The slug of an earlier title ("on-dinh-tuyen-sinh-lop-10…") is near the kicker's words
+        # ("Tuyển sinh lớp 10…"), while the metadata titles the heading printed under it.
+        twin = _visible_equal(pg, container, val)
+        if twin is not None and twin is not el and twin.tag in HEADINGS:
+            return None  # settled by the metadata's visible twin (find_title)
+    return Found(pg.text(el), f"{_kind(el)}+slug~", el)
+
+
+def _heading_ending(pg: ArticlePage, meta_title: str) -> Element | None:
+    """A heading printing the end of a metadata title: "[E-Magazine] Long An - 50 năm…" or
+    "Thạnh Hóa đẩy nhanh giải ngân…" over the heading "Đẩy nhanh giải ngân…". The CMS put a format
+    label or the kicker in front of the metadata title (and the slug made from it); the heading
+    is the title."""
+    want = meta_title.casefold()
+    for h in pg.tagged("h1", "h2"):
+        text = pg.text(h)
+        head = want[: len(want) - len(text)]
+        if (
+            len(text) >= 0.5 * len(want)
+            and want.endswith(text.casefold())
+            and 0 < len(head.strip(" :-–|")) <= 40
+        ):
+            return h
     return None
-
-
-_FORMAT_LABEL_RE = re.compile(r"^\s*\[[^\]]{1,30}\]\s*[-:–]?\s*")
 
 
 def _meta_titles(pg: ArticlePage) -> list[tuple[str, str]]:
