@@ -130,6 +130,23 @@ def split_caption(
     if _FILENAME_RE.fullmatch(text):
         return None, None
 
+    text, inside = _split_inner_credits(text)
     caption, credits = _split_trailing_credits(text)
     caption = _collapse_duplicate(caption.strip(_CAPTION_TRIM))
-    return caption or None, "; ".join(credits) or None
+    return caption or None, "; ".join(dict.fromkeys([*inside, *credits])) or None
+
+
+# A labelled credit in parentheses inside the caption, text following it: "… xã Phước Lại (Ảnh:
+# Mai Hương) và điểm tiêm lưu động …", one photo of two scenes credited scene by scene.
+_INNER_CREDIT_RE = re.compile(rf"\s*\(\s*(?P<inner>{_LABEL}[^()]*)\)(?=\s*[^\s.)])", re.IGNORECASE)
+
+
+def _split_inner_credits(text: str) -> tuple[str, list[str]]:
+    """Credits in parentheses inside the caption, taken out (in order), the words around joined."""
+    credits: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        credits.extend(_credits_from(m.group("inner")))
+        return ""
+
+    return _INNER_CREDIT_RE.sub(take, text), credits

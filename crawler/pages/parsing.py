@@ -33,6 +33,7 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True
 Element = etree._Element
 _STRING = etree.XPath("string()", smart_strings=False)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_HTML_END_RE = re.compile(r"</html\s*>", re.I)
 # Elements that carry no visible article text; dropped before any text search so that script
 # strings cannot look like dates or titles. `noscript` usually repeats a lazy-loaded image.
 _INVISIBLE = ("script", "style", "noscript", "template")
@@ -45,6 +46,13 @@ def parse_html(html: str) -> Element:
         html = _XML_DECL_RE.sub("", html, count=1)
     if not html.strip():
         html = "<html></html>"
+    first_end = html.find("</html")
+    if first_end == -1:
+        first_end = html.find("</HTML")
+    if 0 <= first_end < len(html) - 1000:
+        # `<html lang="vi"></html><head>…` (a template's broken first line): libxml2 ends the
+        # document at the root's end tag, so the page would parse empty; a browser ignores it.
+        html = _HTML_END_RE.sub("", html)
     root = etree.fromstring(html, parser=_PARSER)
     if root is None:  # nothing parseable (e.g. only a doctype)
         root = etree.fromstring("<html><body></body></html>", parser=_PARSER)

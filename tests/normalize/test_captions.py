@@ -35,6 +35,20 @@ CASES = [
     ),
     # Credits.
     (
+        "credit-inside-the-caption",  # one photo, two scenes, credited scene by scene
+        "Tiêm vắc-xin tại Trạm Y tế xã Phước Lại (Ảnh: Mai Hương) và tại ấp 3 (Ảnh: CDC cung cấp)",
+        None,
+        "Tiêm vắc-xin tại Trạm Y tế xã Phước Lại và tại ấp 3",
+        "Mai Hương; CDC cung cấp",
+    ),
+    (
+        "vna-photo-after-a-dash",
+        "Trucks queue at Binh Hiep border gate. — VNA/VNS Photo Le Duc Hoa",
+        None,
+        "Trucks queue at Binh Hiep border gate.",
+        "VNA/VNS Photo Le Duc Hoa",
+    ),
+    (
         "anh-paren",
         "Du khách tham quan (Ảnh: KDL cung cấp)",
         None,

@@ -278,3 +278,16 @@ def test_open_paragraphs_closed_as_a_browser_does() -> None:
     assert [block_text(p) for p in div.findall("p")] == ["one", "two bold end", "three"]
     assert div.findall("p")[-1].tail == "after"
     assert root.find(".//p//p") is None
+
+
+def test_a_root_closed_before_the_page_is_ignored() -> None:
+    """`<html lang="vi"></html><head>…` (a template's broken first line): libxml2 would end the
+    document there and the page would parse empty; a browser ignores the end tag."""
+    body = "".join(
+        f"<p>Đoạn {k}: nội dung bài viết đủ dài để vượt qua ngưỡng.</p>" for k in range(30)
+    )
+    root = parse_html(
+        f'<!DOCTYPE html>\n<html lang="vi"></html>\n<head><title>T</title></head>'
+        f"<body><h1>Tiêu đề</h1>{body}</body></html>"
+    )
+    assert root.find(".//h1") is not None and len(root.findall(".//p")) == 30

@@ -69,10 +69,11 @@ def parse_article(
     at = at.with_(byline=byline.el)
     canonical = pg.record("canonical_url", find_canonical(pg, aid, at.title))
     body = cut_body(pg, at)
-    images, image_blocks = body_images(pg, body)
+    related = related_lines(body)
+    images, image_blocks = body_images(pg, body, related)
     links, link_urls = body_links(pg, body, aid), body_link_urls(pg, body, aid)
     html_out = body_html(pg, body)  # rewrites the tree: after everything that reads links
-    text_out = body_text(body, image_blocks | related_lines(body))
+    text_out = body_text(body, image_blocks | related)
     if not text_out and not images:
         pg.issues.append("no_body")
     fields = {

@@ -25,9 +25,12 @@ from crawler.pages.parsing import has_tag
 __all__ = ["body_images", "caption_of", "image_position", "img_src", "marked_caption"]
 
 
-def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[Element]]:
+def body_images(
+    pg: ArticlePage, body: Element | None, not_captions: set[Element] | frozenset = frozenset()
+) -> tuple[list[dict], set[Element]]:
     """Content images in page order with position and raw caption, and the blocks that hold
-    images or captions (never body_text entries)."""
+    images or captions (never body_text entries). `not_captions`: blocks that are never a caption
+    however they sit under an image (a "Đọc thêm: <a>…</a>" line in italics)."""
     blocks: set[Element] = set()
     if body is None:
         return [], blocks
@@ -45,6 +48,11 @@ def body_images(pg: ArticlePage, body: Element | None) -> tuple[list[dict], set[
             continue
         pictures.add(picture)
         caption_el = caption_of(img, body, blocks)
+        if caption_el is not None and any(
+            x in not_captions for x in (caption_el, *caption_el.iterancestors())
+        ):
+            blocks.discard(caption_el)
+            caption_el = None
         caption = _caption_text(caption_el) if caption_el is not None else ""
         if caption_el is not None:
             _add_holders(caption_el, body, blocks)
@@ -106,7 +114,8 @@ def img_src(img: Element) -> str:
     src = (img.get("src") or "").strip()
     for attr in ("data-src", "data-original", "data-lazy-src", "data-lazy"):
         alt = (img.get(attr) or "").strip()
-        if alt and (not src or _PLACEHOLDER_RE.search(src)):
+        # (a lazy loader's class says the `src` is a stand-in whatever its name: `no-image.png`)
+        if alt and (not src or _PLACEHOLDER_RE.search(src) or "lazy" in (img.get("class") or "")):
             img.set("src", alt)  # body_html shows the real image too
             return alt
     return src
