@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crawler.editions import Editions
 from crawler.extract import build_record
-from tests.benchmarks.extraction import Page, extract_trafilatura, run_both, score
+from tests.benchmarks.extraction import Page, extract_trafilatura, print_accuracy, run_both
 
 FIXTURES = Path(__file__).resolve().parents[1] / "pages" / "fixtures"
 FIELDS = ("id", "language", "kicker", "title", "lead", "body_text", "published_at", "authors")
@@ -54,19 +54,7 @@ def main() -> int:
     print(f"{'':13s} {'pages/s (CPU)':>14s}")
     print(f"{'ours':13s} {n / t_ours.cpu:14.1f}")
     print(f"{'trafilatura':13s} {n / t_traf.cpu:14.1f}")
-    print("\naccuracy vs the writers' truth  ours     trafilatura")
-    a, b = score(pages, ours, True), score(pages, traf, False)
-    rows = [
-        ("title (site suffix ok)", a.title, b.title),
-        ("date (day)", a.date_day, b.date_day),
-        ("date (minute)", a.date_minute, b.date_minute),
-        ("body text exact", a.body_exact, b.body_exact),
-        ("authors exact", a.authors, b.authors),
-    ]
-    for name, x, y in rows:
-        print(f"  {name:28s} {100 * x / n:6.1f}%  {100 * y / n:8.1f}%")
-    print(f"  {'body text similarity':28s} {100 * a.body_similarity / n:6.1f}%  "
-          f"{100 * b.body_similarity / n:8.1f}%")  # fmt: skip
+    print_accuracy(pages, ours, traf, "the writers' truth")
     right = sum(r[k] == p.truth[k] for p, r in zip(pages, ours, strict=True) for k in FIELDS)
     print(f"\nours: {right} of {n * len(FIELDS)} checked fields equal to the truth")
     for k in FIELDS:
