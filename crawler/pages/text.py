@@ -28,24 +28,28 @@ def collapse(s: str | None) -> str:
     return " ".join(s.split()) if s else ""
 
 
-def block_text(el: Element) -> str:
-    """Visible text of an element with `<br>` read as a space, whitespace collapsed.
+def block_text(el: Element, apart: tuple[str, ...] = ()) -> str:
+    """Visible text of an element with `<br>` read as a space, whitespace collapsed; the edges of
+    the elements named in `apart` separate words too (a caption's `<cite>` credit, its `<p>`).
 
     `text_content()` would glue the words on either side of a `<br>` together.
     """
     if not len(el):  # childless: its own text, nothing to look for
         return collapse(el.text)
-    if not has_tag(el, "br"):
+    if not any(has_tag(el, t) for t in ("br", *apart)):
         return collapse(text_of(el))
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
-            if node.tag == "br":
+            if node.tag == "br" or (node.tag in apart and node is not el):
                 parts.append(" ")
-            elif node.text and isinstance(node.tag, str):
+            if node.text and isinstance(node.tag, str):
                 parts.append(node.text)
-        elif node is not el and node.tail:
-            parts.append(node.tail)
+        elif node is not el:
+            if node.tag in apart:
+                parts.append(" ")
+            if node.tail:
+                parts.append(node.tail)
     return collapse("".join(parts))
 
 

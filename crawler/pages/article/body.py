@@ -111,15 +111,12 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
 def _drop_pull_quotes(c: Element) -> None:
     """A pull quote (`<blockquote>` set large beside the text) repeats a sentence of the body word
     for word: it goes, so the body's text holds it once. A quotation printed only there stays."""
-    quotes = list(c.iter("blockquote"))
-    if not quotes:
-        return
-    for q in quotes:
+    for q in list(c.iter("blockquote")):
         # (its paragraphs, not its whole text: the speaker's name may follow in a `<cite>`)
         said = [collapse(text_of(p)).strip("“”\"' ") for p in q.iter("p")] or [
             collapse(text_of(q)).strip("“”\"' ")
         ]
-        if not said or any(len(s) < 20 for s in said):
+        if any(len(s) < 20 for s in said):
             continue
         others = [collapse(text_of(p)) for p in c.iter("p") if q not in p.iterancestors()]
         if all(any(s in o for o in others) for s in said):
@@ -276,10 +273,8 @@ def is_related_line(el: Element, text: str | None = None) -> bool:
 def _label_and_links(el: Element) -> bool:
     first = next((t for t in el.itertext() if t.strip()), "")
     if not _RELATED_LABEL_RE.match(first.lstrip()):
-        return False  # (cheap exit: the label opens the block's first text)
+        return False  # (the label opens the block's first text)
     text = collapse(text_of(el))
-    if not _RELATED_LABEL_RE.match(text):
-        return False
     linked = sum(len(collapse(text_of(a))) for a in el.iter("a"))
     return bool(linked) and len(text) - linked <= _RELATED_LABEL_MAX
 

@@ -16,8 +16,6 @@ import re
 from itertools import islice
 from urllib.parse import quote
 
-from lxml import etree
-
 from crawler.pages.article.page import ArticlePage
 from crawler.pages.common import Element, absolute_url, block_text, collapse, text_of
 from crawler.pages.parsing import has_tag
@@ -69,24 +67,8 @@ def body_images(
 def _caption_text(caption_el: Element) -> str:
     """The caption's text. A credit in a line of its own stays apart from the caption's last word:
     `<figcaption>Caption<cite>Ảnh: Thanh Nga</cite></figcaption>` (Facebook Instant Articles),
-    `<div><p>Caption</p><span>Ảnh: Hoàng Anh</span></div>` (gallery slides). The tree is not
-    changed: body_html shows it as served."""
-    if not has_tag(caption_el, "cite") and not any(has_tag(caption_el, t) for t in ("p", "div")):
-        return block_text(caption_el)
-    parts: list[str] = []
-    for event, node in etree.iterwalk(caption_el, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            continue
-        if event == "start":
-            if node.tag in ("br", "cite"):
-                parts.append(" ")
-            parts.append(node.text or "")
-        else:
-            if node.tag in ("p", "div") and node is not caption_el:
-                parts.append(" ")
-            if node is not caption_el:
-                parts.append(node.tail or "")
-    return collapse("".join(parts))
+    `<div><p>Caption</p><span>Ảnh: Hoàng Anh</span></div>` (gallery slides)."""
+    return block_text(caption_el, apart=("cite", "p", "div"))
 
 
 def _add_holders(caption_el: Element, body: Element, blocks: set[Element]) -> None:
@@ -195,8 +177,8 @@ def caption_of(img: Element, body: Element, blocks: set) -> Element | None:
 
 def _caption_after_break(img: Element, p: Element) -> Element | None:
     """`<p align="center"><img><br>Caption</p>` (print views, old editors): plain text on the line
-    after the image, ending the paragraph, with no text before the image. Wrapped in an `em` (the
-    page is parsed for this one extraction), it reads as form A."""
+    after the image, ending the paragraph, with no text before the image. The paragraph is the
+    caption block (its only text is the caption); the tree is left as served for body_html."""
     top = img
     while top.getparent() is not p:
         top = top.getparent()
@@ -206,12 +188,7 @@ def _caption_after_break(img: Element, p: Element) -> Element | None:
     if br is None or br.tag != "br" or br.getnext() is not None:
         return None
     text = collapse(br.tail or "")
-    if not text or len(text) > _CAPTION_BEFORE_MAX:
-        return None
-    em = etree.Element("em")
-    em.text, br.tail = br.tail, None
-    br.addnext(em)
-    return em
+    return p if text and len(text) <= _CAPTION_BEFORE_MAX else None
 
 
 def _next_or_before(block: Element, blocks: set) -> Element | None:

@@ -242,7 +242,7 @@ def _not_the_articles(owner: Element, at: Anchors, own: int | None) -> bool:
 
 
 _SHARE_RE = re.compile(r"share|sharing|social")
-_UPDATED_RE = re.compile(r"cập nhật|updated?|modified|sửa|chỉnh|modif", re.I)
+_UPDATED_RE = re.compile(r"cập nhật|update|modif|sửa|chỉnh", re.I)
 
 
 def _in_chrome(at: Anchors, owner: Element) -> bool:
