@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.pages.parsing import Element, text_of
-from crawler.pages.text import collapse
+from crawler.pages.text import collapse, strip_site_name
 
 __all__ = ["Meta", "read_meta"]
 
@@ -37,6 +37,18 @@ class Meta:
         if isinstance(v, dict):
             v = v.get("name") or v.get("@value")
         return v.strip() if isinstance(v, str) and v.strip() else None
+
+    def own_texts(self) -> frozenset[str]:
+        """The page's own title and description as its metadata names them (collapsed)."""
+        texts = [
+            collapse(self.ld("headline") or self.ld("name")),
+            collapse(self.ld("description")),
+            strip_site_name(self.get("og:title")),
+            strip_site_name(self.get("twitter:title")),
+            strip_site_name(self.title_tag),
+            collapse(self.get("og:description", "description", "twitter:description")),
+        ]
+        return frozenset(t for t in texts if t)
 
 
 _LD_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "imagegallery",

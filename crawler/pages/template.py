@@ -5,10 +5,13 @@ host with the same text (menus, the header clock, footers, static sidebars, shar
 boxes) are the template; what varies from page to page is content. `Template` counts, per edition
 host, on how many pages each block signature (tag + text) was seen; a block seen on at least
 `CHROME_SHARE` of the pages learned from (and on `MIN_PAGES` or more) is chrome. A signature
-includes where the block stands, so content quoted in a sidebar elsewhere is not mistaken for it. The page modules
-treat learned chrome like any other furniture (never the title, the date, the lead or the body),
-which tells the header clock from the article date and a static sidebar longer than the article
-from the article.
+includes where the block stands, so content quoted in a sidebar elsewhere is not mistaken for it.
+Where stands is not always enough: in a layout without classes a "latest news" teaser can stand at
+the title's own path with the title's text, so on its own page a block holding the page's title or
+description (as its metadata names them) is never taken for learned chrome (`load`,
+crawler/pages/article/page.py). The page modules treat learned chrome like any other furniture
+(never the title, the date, the lead or the body), which tells the header clock from the article
+date and a static sidebar longer than the article from the article.
 
 A redesign shows as pages whose blocks stop matching the learned chrome: after `MISSES_TO_RELEARN`
 such pages in a row the template is dropped, learning starts again, and the event is counted.

@@ -182,3 +182,42 @@ def test_the_chrome_kept_page_by_page_equals_the_chrome_counted_afresh(seed, mon
         kept.observe(blocks)
         afresh = Template(pages=kept.pages, counts=dict(kept.counts))
         assert kept.chrome() == afresh.chrome(), f"page {page}"
+
+
+def table_page(n: int, latest: tuple[int, ...] = (42, 43, 44)) -> str:
+    """A page laid out in a table, no class anywhere: the title is a linked <div> under a kicker,
+    and the "Tin mới" column lists the latest articles in <div>s at the same place (same path of
+    tags) as the title, so the page of article 42 shows its title twice with one signature."""
+    title = f"Bài số {n} về cải cách hành chính ở huyện Đức Hòa"
+    teasers = "".join(
+        f"<div><a href='{url(k)}'>Bài số {k} về cải cách hành chính ở huyện Đức Hòa</a></div>"
+        for k in latest
+    )
+    body = "".join(
+        f"<p>Đoạn {k} của bài số {n}: người dân xã Hựu Thạnh phấn khởi khi công tác cải cách "
+        f"hành chính được triển khai đồng bộ, theo báo cáo ngày {k + 1}/3.</p>"
+        for k in range(3)
+    )
+    return (
+        f"<html><head><title>{title} - Báo Long An</title>"
+        f"<meta property='og:title' content='{title}'></head><body><table><tr><td><div>"
+        f"<div>Đức Hòa</div><div><a href='{url(n)}'>{title}</a></div>"
+        f"<div>1{n % 9}/03/2024 - 08:0{n % 9}</div><div>{body}</div></div></td>"
+        f"<td><div><h3>Tin mới</h3>{teasers}</div></td></tr></table>"
+        "<div>Cơ quan chủ quản: Tỉnh ủy Long An. Giấy phép số 436/GP-BTTTT.</div></body></html>"
+    )
+
+
+def test_the_page_s_own_title_is_never_learned_chrome():
+    """Article 42 heads the "Tin mới" column of every page, at the title's place with the
+    title's text: its signature is chrome, yet on its own page that block is the title (found
+    on the page, with the kicker above it), not furniture."""
+    t = Template()
+    for n in range(10):
+        t.observe(signatures(table_page(n)))
+    title = block_signatures(parse_html(table_page(42)))
+    assert any(sig in t.chrome() for sig in title), "the case must be hard"
+    got = parse_article(table_page(42), url(42), EDITIONS, chrome=t.chrome(), learn=True)
+    assert got.fields["title"] == "Bài số 42 về cải cách hành chính ở huyện Đức Hòa"
+    assert got.strategies["title"] != "og:title+slug"  # found on the page, not in metadata
+    assert got.fields["kicker"] == "Đức Hòa"

@@ -257,7 +257,15 @@ def load(
     pg.scan()
     if learn or chrome:
         pg.blocks = block_signatures(root)
-        pg.learned = frozenset(el for sig, el in pg.blocks.items() if sig in chrome)
+        # A block holding the page's own title or description is the article's, whatever the
+        # template says: in a layout without classes the title stands at the same place, with
+        # the same text, as its teaser in the "latest news" box of every other page.
+        own = meta.own_texts()
+        pg.learned = frozenset(
+            el
+            for sig, el in pg.blocks.items()
+            if sig in chrome and collapse(text_of(el)) not in own
+        )
     return pg
 
 
