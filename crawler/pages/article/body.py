@@ -87,7 +87,7 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
     if end_block is not None:
         ends.append(end_block)
     if inside:
-        _drop_before(c, max(inside, key=pg.idx))
+        _drop_before(c, _header_of(c, max(inside, key=pg.idx), at.title))
     if ends:
         _drop_after(c, min(ends, key=pg.idx))
     _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
@@ -363,6 +363,18 @@ def _is_chrome_box(at: Anchors, el: Element) -> bool:
     if el.tag in ("p", "strong", "b", "em", "i", "a", "img", "span", "br", "li", "td", "tr"):
         return False
     return at.regions.is_box(el)
+
+
+def _header_of(c: Element, last: Element, title: Element | None) -> Element:
+    """The article's own `<header>` around the last header part and the title, when there is one
+    inside the container: all of it is header (a "modified" time, an ad slot after the date),
+    none of it body. Else the last header part itself."""
+    for el in last.iterancestors():
+        if el is c:
+            break
+        if el.tag == "header" and (title is None or title is el or el in title.iterancestors()):
+            return el
+    return last
 
 
 def _drop_before(c: Element, el: Element) -> None:
