@@ -113,16 +113,35 @@ def adopt_break_paragraphs(root: Element) -> None:
     tables, inside a `td` or a `div`: each run of text and inline markup between two breaks (or
     a block) becomes the `<p>` a reader sees, so every rule that reads paragraphs reads these.
     Readability.js does the same (`_replaceBrs`); a single `<br>` stays a line break."""
-    parents: list[Element] = []
+    parents: list[tuple[Element, list[Element]]] = []
+    seen: Element | None = None
     for br in root.iter("br"):
         parent = br.getparent()
-        if parent is None or parent.tag in _NO_WRAP or (parents and parents[-1] is parent):
+        if parent is None or parent is seen or not _double_break(br):
             continue
-        if _double_break(br):
-            parents.append(parent)
-    for parent in parents:
-        if _loose_text(parent) >= _MIN_LOOSE_TEXT:
-            _wrap_runs(parent)
+        seen = parent
+        block, wrappers = _block_under_styling(parent)
+        if block is not None and block.tag not in _NO_WRAP:
+            parents.append((block, wrappers))
+    for block, wrappers in parents:
+        if _loose_text(block) >= _MIN_LOOSE_TEXT:
+            for el in wrappers:
+                drop_tag(el)
+            _wrap_runs(block)
+
+
+def _block_under_styling(el: Element) -> tuple[Element | None, list[Element]]:
+    """The block around `el` and the styling wrappers between (`<font>`, a `<span style>`
+    without class or id, as editors paste a whole body into: `div > font > span > text<br><br>`).
+    Those wrappers only style the text, so they are unwrapped before its runs become paragraphs.
+    Any other inline element (a link, a class-marked span) stops the climb: no block."""
+    wrappers: list[Element] = []
+    while el is not None and el.tag in _INLINE_TAGS:
+        if el.tag not in ("font", "span") or el.get("class") or el.get("id"):
+            return None, []
+        wrappers.append(el)
+        el = el.getparent()
+    return el, wrappers
 
 
 # Where paragraphs cannot be made: inside a paragraph, a heading, a list item, inline markup.

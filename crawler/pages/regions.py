@@ -128,7 +128,9 @@ _COMMENTS_RE = re.compile(
     r"(?<![a-z0-9-])(?:comments?(?:-(?:list|box|area|section|wrap|block|container))?"
     r"|binh-?luan|binhluan|y-?kien-?ban-?doc|disqus_thread|fb-comments)(?![a-z0-9-])"
 )
-_BOX_TAGS = frozenset(("div", "section", "ul", "ol", "table", "td", "aside", "dl", "form"))
+_BOX_TAGS = frozenset(
+    ("div", "section", "article", "ul", "ol", "table", "td", "aside", "dl", "form")
+)
 # A paragraph this long is article prose: no box of page furniture holds one outside a link.
 _PROSE_CHARS = 150
 

@@ -45,6 +45,10 @@ DISAGREEMENTS = {
     # "… Bình Hiệp. Ảnh: Thanh Trung/TTXVN": the writer dropped the caption's full stop with the
     # credit; other writers kept it ("the caption keeps its final full stop"), and so do we.
     ("unseen_dongnai_cms_body_agency", "images"),
+    # Verse: the writer made each <br>-separated line its own body_text entry. The contract gives
+    # one entry per paragraph, and another writer, blind too, read a stanza's <br> as a space
+    # (unseen_poem_stanzas); so do we, and body_html keeps the breaks.
+    ("unseen_poem_feature", "body_text"),
 }
 
 

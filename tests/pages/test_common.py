@@ -264,6 +264,23 @@ def test_break_paragraphs() -> None:
     assert menu.find("p") is None and menu.text == "Trang chủ"
 
 
+def test_break_paragraphs_under_styling_wrappers() -> None:
+    """A body pasted whole into `<font>` and a style-only `<span>` still splits at `<br><br>`
+    (the wrappers only style it, and go); a class-marked span or a link is no such wrapper."""
+    one = "Những ngày đầu tháng 10, vườn thanh long của ông Bảy ở xã Thanh Vĩnh Đông vào vụ thu hoạch."
+    two = "Ông Bảy cho biết, gia đình tham gia sản xuất theo tiêu chuẩn VietGAP từ năm 2018."
+    root = parse_html(
+        f"<html><body><div><font face='Arial'><span style='font-size:14px'>{one}<br>\n<br>{two}"
+        f"<br></span></font></div><div><span class='note'>{one}<br><br>{two}</span></div>"
+        "</body></html>"
+    )
+    adopt_break_paragraphs(root)
+    styled, marked = root.findall("body/div")
+    assert [c.tag for c in styled] == ["p", "p"]
+    assert [block_text(c) for c in styled] == [one, two]
+    assert [c.tag for c in marked] == ["span"]  # left as it was
+
+
 def test_open_paragraphs_closed_as_a_browser_does() -> None:
     """`<P><FONT>one<P>two<P>three` (never closed): libxml2 nests two and three inside one; a
     browser shows three paragraphs, and text after the first paragraph's end stays last."""

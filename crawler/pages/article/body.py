@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.pages.article.images import marked_caption
 from crawler.pages.article.page import FAR, Anchors, ArticlePage, paragraphs
 from crawler.pages.common import (
@@ -327,6 +329,8 @@ def is_furniture(el: Element) -> bool:
     if has_tag(el, "input") or has_tag(el, "textarea"):
         return True
     text = collapse(text_of(el))
+    if len(text) < 100 and _SCRIPT_LINK(el):
+        return True  # a widget's bar ("Cập nhật lúc 10:05 · Làm mới"): its link runs a script
     if text and _FURNITURE_LABEL_RE.match(text.lstrip("-–—•·|:*[( ")) and len(text) < 400:
         return True
     if box_label(el):
@@ -344,6 +348,10 @@ def is_furniture(el: Element) -> bool:
 
 
 _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
+_SCRIPT_LINK = etree.XPath(
+    "boolean(descendant::a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', "
+    "'javscript')), 'javascript:')])"
+)
 
 
 _AD_HREF_RE = re.compile(r"quang-?cao|advert|//ads?\.|/ads?/|adclick", re.I)

@@ -116,6 +116,8 @@ def body_text(body: Element | None, images_blocks: set) -> str | None:
             continue
         if rows and _inside_row_or_item(el, body):
             continue
+        if el.tag == "tr" and _frame_row(el):
+            continue  # its paragraphs are the entries
         if el.tag == "tr":
             cells = [block_text(c) for c in el if c.tag in ("td", "th")]
             text = " | ".join(cells) if any(cells) else ""  # empty cells keep their place
@@ -130,7 +132,18 @@ def _inside_row_or_item(el: Element, top: Element) -> bool:
     """A block inside a list item or table row is part of that entry, not one of its own."""
     node = el.getparent()
     while node is not None and node is not top:
-        if node.tag in ("li", "tr"):
+        if node.tag == "li" or (node.tag == "tr" and not _frame_row(node)):
             return True
         node = node.getparent()
     return False
+
+
+def _frame_row(tr: Element) -> bool:
+    """A row of one cell holding paragraphs or a list, in a table without images: a box drawn
+    with a table (an interviewee's biography, an editor's note), read as its blocks rather than
+    as one row. Image tables are images.py's."""
+    cells = [c for c in tr if c.tag in ("td", "th")]
+    if len(cells) != 1 or not any(has_tag(cells[0], t) for t in ("p", "li", "h2", "h3", "h4")):
+        return False
+    table = next(tr.iterancestors("table"), None)
+    return table is not None and not has_tag(table, "img")
