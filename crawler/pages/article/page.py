@@ -256,15 +256,17 @@ def load(
         pg.issues.append("base_href_ignored")
     pg.scan()
     if learn or chrome:
-        pg.blocks = block_signatures(root)
-        # A block holding the page's own title or description is the article's, whatever the
-        # template says: in a layout without classes the title stands at the same place, with
-        # the same text, as its teaser in the "latest news" box of every other page.
+        repeated: set[str] = set()
+        pg.blocks = block_signatures(root, repeated)
+        # Which of two blocks with one signature is the box and which the article quoted in it
+        # (a layout without classes puts both at one path) the template cannot tell; nor is a
+        # block holding the page's own title or description chrome on its own page, whatever
+        # other pages' "latest news" boxes taught (crawler/pages/template.py).
         own = meta.own_texts()
         pg.learned = frozenset(
             el
             for sig, el in pg.blocks.items()
-            if sig in chrome and collapse(text_of(el)) not in own
+            if sig in chrome and sig not in repeated and collapse(text_of(el)) not in own
         )
     return pg
 
