@@ -105,7 +105,7 @@ def raw_record(ex: Extraction, kind: str, url: str) -> dict[str, Any]:
     f = ex.fields
     return {
         "type": kind,
-        "id": item_id(url),
+        "id": item_id(url) or item_id(f.get("canonical_url")),
         "article_id": f.get("article_id"),
         "album_id": f.get("album_id"),
         "video_id": f.get("video_id"),

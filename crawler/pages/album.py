@@ -37,7 +37,7 @@ _DESC_HINT_RE = re.compile(
     r"(?<![a-z])(?:sapo|lead|summary|description|desc|intro|mo-?ta|gioi-?thieu|excerpt|fontd)(?![a-z])"
 )
 _CAPTION_HINT_RE = re.compile(
-    r"(?<![a-z])(?:caption|chu-?thich|desc|description|mo-?ta|text|note|title)(?![a-z])"
+    r"(?<![a-z])(?:caption|chu[-_]?thich|desc|description|mo[-_]?ta|text|note|title)(?![a-z])"
 )
 
 

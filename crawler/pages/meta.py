@@ -19,6 +19,8 @@ class Meta:
     props: dict[str, str] = field(default_factory=dict)
     """`property`/`name`/`itemprop` (lower-cased) -> content; the first occurrence wins."""
     canonical: str | None = None
+    bookmark: str | None = None
+    """`<link rel=bookmark>`: where archive.today says the copy came from."""
     title_tag: str = ""
     jsonld: dict[str, Any] = field(default_factory=dict)
     """The first JSON-LD object that looks like an article (headline, datePublished ...)."""
@@ -112,6 +114,8 @@ def read_meta(root: Element) -> Meta:
             rel = (el.get("rel") or "").lower().split()
             if "canonical" in rel and el.get("href") and meta.canonical is None:
                 meta.canonical = el.get("href")
+            elif "bookmark" in rel and el.get("href") and meta.bookmark is None:
+                meta.bookmark = el.get("href")
         elif tag == "title":
             if not meta.title_tag:
                 meta.title_tag = collapse(text_of(el))

@@ -36,7 +36,7 @@ def absolute_url(href: str, page_url: str, editions: Editions) -> str:
             return urljoin(page_url, href) if not parts.scheme else href
     if parts.scheme and parts.scheme not in ("http", "https"):
         return href  # mailto:, javascript:, data: stay as they are
-    return editions.to_production(urljoin(page_url, href))
+    return editions.to_production(original_url(urljoin(page_url, href)))
 
 
 # Copies of a page kept by an archive or served by a cache rewrite every link onto their own host
@@ -50,6 +50,18 @@ _WAYBACK_RE = re.compile(
 )
 _AMP_CACHE_RE = re.compile(
     r"^(?:https?:)?//[^/]+\.cdn\.ampproject\.org/[a-z]/(?P<https>s/)?(?P<rest>[^/]+\..+)$", re.I
+)
+# archive.today (`https://archive.ph/o/Vq7Lm/<original>`, `…/2025.07.02-034117/<original>`); a
+# search engine's cache (`…/search?q=cache:<key>:<original>`); Firefox's Reader View
+# (`about:reader?url=<original, encoded>`); a mirror (wget, HTTrack) keeping each host in a folder
+# of its name (`https://mirror.example.org/2025/www.baolongan.vn/image/…`).
+_ARCHIVE_TODAY_RE = re.compile(
+    r"^(?:https?:)?//archive\.(?:ph|today|is|li|md|vn|fo)/(?:o/[A-Za-z0-9]+/"
+    r"|\d{4}\.\d\d\.\d\d-\d{6}/)(?P<url>https?://.+)$",
+    re.I,
+)
+_MIRROR_FOLDER_RE = re.compile(
+    r"^https?://[^/?#]+/(?:[^?#]*/)?(?P<host>(?:www\.|news\.)?baolongan\.vn)/(?P<rest>.*)$", re.I
 )
 
 
@@ -68,6 +80,20 @@ def original_url(href: str) -> str:
         m = _AMP_CACHE_RE.match(href)
         if m is not None:
             return ("https://" if m["https"] else "http://") + m["rest"]
+    if "archive." in href:
+        m = _ARCHIVE_TODAY_RE.match(href)
+        if m is not None:
+            return m["url"]
+    if "cache:" in href or href.startswith("about:reader"):
+        query = parse_qs(urlsplit(href).query)
+        wanted = (query.get("q") or query.get("url") or [""])[0]
+        at = wanted.find("http")
+        if at >= 0 and (href.startswith("about:reader") or wanted.startswith("cache:")):
+            return wanted[at:]
+    if "baolongan.vn/" in href:
+        m = _MIRROR_FOLDER_RE.match(href)
+        if m is not None and m["host"].lower() != (urlsplit(href).hostname or ""):
+            return f"https://{m['host']}/{m['rest']}"
     return href
 
 

@@ -68,6 +68,8 @@ def parse_article(
     byline = pg.record("byline_raw", found_byline, missing="no_byline")
     at = at.with_(byline=byline.el)
     canonical = pg.record("canonical_url", find_canonical(pg, aid, at.title))
+    if aid is None and canonical.value:
+        aid = article_id(canonical.value)  # a copy kept outside the portal names its article
     body = cut_body(pg, at)
     related = related_lines(body)
     images, image_blocks = body_images(pg, body, related)

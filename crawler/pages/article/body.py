@@ -341,6 +341,8 @@ def is_furniture(el: Element) -> bool:
     if any(has_tag(a, "img") and _banner_href(a.get("href") or "") for a in links):
         return True  # an image linking away from the portal, or to its ads: a banner
     linked = sum(len(collapse(text_of(a))) for a in links)
+    if _teaser_card(el, links, len(text) - linked):
+        return True
     if len(links) >= 2:
         return linked >= 0.6 * len(text)
     # One link and nothing else, to another item: a related box of one entry.
@@ -348,6 +350,29 @@ def is_furniture(el: Element) -> bool:
 
 
 _ITEM_HREF_RE = re.compile(r"-a\d+\.html?|albumphoto/|/xem-video/")
+
+
+def _teaser_card(el: Element, links: list[Element], unlinked: int) -> bool:
+    """A card for one other item set in the body (Znews' `div.inner-article`): every link goes
+    to that item, one of them is its thumbnail or its heading, and what is not linked is a
+    summary shorter than a paragraph. A paragraph that merely links an article has no linked
+    image or heading."""
+    hrefs = {(a.get("href") or "").strip() for a in links}
+    if len(hrefs) != 1 or not _ITEM_HREF_RE.search(next(iter(hrefs))) or unlinked > 250:
+        return False
+    return any(has_tag(a, "img") or _in_heading(a, el) for a in links)
+
+
+def _in_heading(a: Element, top: Element) -> bool:
+    for node in a.iterancestors():
+        if node.tag in _CARD_HEADINGS:
+            return True
+        if node is top:
+            return False
+    return False
+
+
+_CARD_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 _SCRIPT_LINK = etree.XPath(
     "boolean(descendant::a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', "
     "'javscript')), 'javascript:')])"

@@ -167,8 +167,8 @@ def _block_between(pg: ArticlePage, at: Anchors, after: int, before: int) -> Ele
         if has_tag(el, "p") or has_tag(el, "div"):
             continue
         text = pg.text(el)
-        if len(text) < 40 or find_date(text) is not None:
-            continue
+        if len(text) < 40 or _is_date_line(pg, at, el):
+            continue  # (a sapo may name a day: "… thông xe trước ngày 30/6/2025.")
         if has_tag(el, "a") or at.regions.in_chrome(el) or short_byline_line(text):
             continue
         if in_furniture(el, at.container):

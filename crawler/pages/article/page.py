@@ -55,7 +55,7 @@ KICKER_HINT_RE = re.compile(
     r"|tieu-?de-?phu|dau-?de|rubric|top-?title)(?![a-z])"
 )
 LEAD_HINT_RE = re.compile(
-    r"(?<![a-z])(?:sapo|lead|summary|description|desc|intro|chapeau|excerpt|tom-?tat|tomtat"
+    r"(?<![a-z])(?:sapo|lead|summary|description|desc|intro|chapp?eau|excerpt|tom-?tat|tomtat"
     r"|teaser|abstract|standfirst|fontd)(?![a-z])"
 )
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
