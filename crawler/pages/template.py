@@ -8,9 +8,9 @@ host, on how many pages each block signature (tag + text) was seen; a block seen
 includes where the block stands, so content quoted in a sidebar elsewhere is not mistaken for it.
 Where it stands is not always enough: in a layout without classes a "latest news" box can stand at
 the article's own path and quote its title, lead or paragraphs word for word. So on a page, a
-block whose signature the page shows twice (the article and the box quoting it), or that holds the
-page's own title or description as its metadata names them, is never taken for learned chrome
-(`load`, crawler/pages/article/page.py). The page modules treat learned chrome like any other furniture
+block holding the page's own title or description as its metadata names them, or a paragraph of
+prose whose enclosing block the template does not know, is never taken for learned chrome (`load`,
+crawler/pages/article/page.py): a box of the template is learned whole. The page modules treat learned chrome like any other furniture
 (never the title, the date, the lead or the body), which tells the header clock from the article
 date and a static sidebar longer than the article from the article.
 
@@ -60,14 +60,13 @@ _MAX_DESCENDANTS = 300
 _DESCENDANTS = etree.XPath("count(descendant::*)")
 
 
-def block_signatures(root: Element, repeated: set[str] | None = None) -> dict[str, Element]:
+def block_signatures(root: Element) -> dict[str, Element]:
     """Signature -> element for the page's text blocks (the first element of each signature):
     paragraphs and boxes up to `_MAX_DESCENDANTS` elements in content (page wrappers are left
     out: they differ on every page anyway, and measuring them would cost more than the rest of
     the page). A signature is the block's place (its path of tags and classes from the root) and
     its text: the same box on another page of the template has the same one, while an article's
-    lead quoted in another page's "most read" box stands elsewhere and does not. `repeated`
-    collects the signatures the page shows more than once."""
+    lead quoted in another page's "most read" box stands elsewhere and does not."""
     out: dict[str, Element] = {}
     paths: dict[Element, str] = {}
     for el in root.iter(*_BLOCK_TAGS):
@@ -77,11 +76,7 @@ def block_signatures(root: Element, repeated: set[str] | None = None) -> dict[st
         if not _MIN_TEXT <= len(text) <= _MAX_TEXT:
             continue
         key = f"{_path(el, paths)}\x00{' '.join(text.split())}"
-        sig = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
-        if sig not in out:
-            out[sig] = el
-        elif repeated is not None:
-            repeated.add(sig)
+        out.setdefault(hashlib.blake2b(key.encode(), digest_size=8).hexdigest(), el)
     return out
 
 

@@ -232,15 +232,17 @@ def test_the_page_s_own_title_is_never_learned_chrome(own_box):
     assert got.fields["kicker"] == "Đức Hòa"
 
 
-def test_paragraphs_a_box_quotes_on_the_article_s_own_page_stay_the_article_s():
+@pytest.mark.parametrize("own_box", [(42, 43, 44), (43, 44, 45)], ids=["quoted", "left-out"])
+def test_paragraphs_a_box_quotes_on_the_article_s_own_page_stay_the_article_s(own_box):
     """The "Tin mới" column quotes the latest articles whole, at the body's place: on other pages
-    article 42's paragraphs are chrome, and on its own page each shows twice under one signature
-    (the body and the column). The template cannot tell which is which, so neither is learned
-    chrome there, and the body is the article's, every paragraph."""
+    article 42's paragraphs are chrome (each teaser, paragraphs and all, is learned). On its own
+    page they stand in a block the template does not know, the body, so they are the article's,
+    every paragraph, whether the column there quotes 42 too or leaves it out."""
     t = Template()
     for n in range(10):
         t.observe(signatures(table_page(n, quote=True)))
-    html = table_page(42, quote=True)
+    html = table_page(42, latest=own_box, quote=True)
+    assert set(block_signatures(parse_html(html))) & t.chrome(), "the case must be hard"
     got = parse_article(html, url(42), EDITIONS, chrome=t.chrome(), learn=True)
     assert got.fields["body_text"].split("\n\n") == [
         f"Đoạn {k} của bài số 42: người dân xã Hựu Thạnh phấn khởi khi công tác cải cách hành "

@@ -92,6 +92,7 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
         _drop_before(c, _header_of(c, max(inside, key=pg.idx), at.title))
     if ends:
         _drop_after(c, min(ends, key=pg.idx))
+    _drop_decoration(c)
     _drop_related_lists(c)  # first: with its label paragraph, before the list goes as furniture
     _drop_related_links(c)
     _drop_embed_captions(c)  # first: the player goes as furniture below
@@ -108,6 +109,15 @@ def cut_body(pg: ArticlePage, at: Anchors) -> Element | None:
             drop_tree(el)
     _divs_as_paragraphs(c)
     return c
+
+
+def _drop_decoration(c: Element) -> None:
+    """What the page declares decoration (`aria-hidden="true"`: an e-magazine's big chapter
+    number "01", an icon, a separator) is no text of the article. Images are left to the image
+    rules."""
+    for el in c.xpath(".//*[@aria-hidden='true']"):
+        if el.getparent() is not None and el.tag != "img" and not has_tag(el, "img"):
+            drop_tree(el)
 
 
 def _drop_pull_quotes(c: Element) -> None:

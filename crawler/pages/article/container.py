@@ -129,18 +129,26 @@ def _densest(
 def _joined(el: Element, regions: PageRegions) -> Element:
     """A body the CMS writes as a run of like sections (`<section class="block">` after
     `<section class="block">`, each with its sub-head, paragraphs and photos): the densest is only
-    one of them, and their parent is the body. A sibling counts when it has the same tag and class
-    and holds running text outside chrome boxes (a teaser list of the same class does not)."""
-    cls = el.get("class")
+    one of them, and their parent is the body. A sibling counts when it has the same tag and the
+    same attributes (a class, or a framework's scoping mark: Vue's `data-v-7b1e4c2a`), and holds
+    running text outside chrome boxes (a teaser list of the same class does not). Bare elements
+    are never joined: in class-less markup every block looks alike."""
+    marks = sorted(el.attrib.items())
     parent = el.getparent()
-    if not cls or parent is None or parent.tag in ("body", "html") or _boxed(parent, regions):
+    if not marks or parent is None or parent.tag in ("body", "html") or _boxed(parent, regions):
         return el
     for sib in parent:
-        if sib is el or sib.tag != el.tag or sib.get("class") != cls:
+        if sib is el or sib.tag != el.tag or sorted(sib.attrib.items()) != marks:
             continue
-        if holds_prose(sib) and not _boxed(sib, regions):
+        if (holds_prose(sib) or _closing_section(sib)) and not _boxed(sib, regions):
             return parent
     return el
+
+
+def _closing_section(sib: Element) -> bool:
+    """A short section of the same run (its last paragraph and the byline, after a box set in
+    the body): a sentence-long paragraph and no link at all, where a teaser has its link."""
+    return not has_tag(sib, "a") and any(len(text_of(p).strip()) >= 80 for p in sib.iter("p"))
 
 
 def _mostly_links(el: Element, n: int) -> bool:

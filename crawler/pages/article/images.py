@@ -54,6 +54,7 @@ def body_images(
         caption = _caption_text(caption_el) if caption_el is not None else ""
         if caption_el is not None:
             _add_holders(caption_el, body, blocks)
+            _caption_printed_twice(caption_el, caption, blocks)
         out.append(
             {
                 "url": url,
@@ -269,6 +270,21 @@ def _enclosing(el: Element, body: Element, tag: str) -> Element | None:
     return None
 
 
+def _caption_printed_twice(caption_el: Element, caption: str, blocks: set) -> None:
+    """English pages sometimes print a caption twice (docs/site.md): the italic paragraph right
+    after the caption's own, with the same text, is that caption again, not a body paragraph."""
+    holder = caption_el if caption_el.tag == "p" else next(caption_el.iterancestors("p"), None)
+    if holder is None or not caption or (holder.tail and holder.tail.strip()):
+        return
+    nxt = holder.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag != "p" or has_tag(nxt, "img") or not _italic_only(nxt):
+        return
+    if block_text(nxt) == caption:
+        blocks.update(nxt.iter())
+
+
 def _next_caption_p(block: Element, blocks: set) -> Element | None:
     if block.tail and block.tail.strip():
         return None
@@ -283,13 +299,35 @@ def _next_caption_p(block: Element, blocks: set) -> Element | None:
         # The caption of a paragraph the parser split (module docstring); an em running on
         # into loose text is emphasis in prose instead.
         return nxt if not (nxt.tail and nxt.tail.strip()) else None
-    if nxt is None or nxt.tag != "p" or has_tag(nxt, "img"):
+    if nxt is None or nxt.tag not in ("p", "div") or has_tag(nxt, "img"):
         return None
-    if not _italic_only(nxt):
+    if not ((nxt.tag == "p" and _italic_only(nxt)) or _italic_by_style(nxt)):
         return None
     blocks.add(nxt)
     ems = nxt.findall(".//em") + nxt.findall(".//i")
     return ems[0] if len(ems) == 1 and block_text(ems[0]) == block_text(nxt) else nxt
+
+
+# Italic set by the block itself: an inline style, or a utility class (Bootstrap's `fst-italic`,
+# `font-italic`, Tailwind's `italic`).
+_ITALIC_STYLE_RE = re.compile(r"font-style\s*:\s*italic", re.I)
+_ITALIC_CLASS_RE = re.compile(r"(?<![\w-])(?:fst-italic|font-italic|italic)(?![\w-])")
+
+
+def _italic_by_style(el: Element) -> bool:
+    """A line of text set in italics by its own style or class (`<p class="small fst-italic">`,
+    a class-less `<div style="font-style:italic">`), holding no block: a caption line."""
+    if not (
+        _ITALIC_STYLE_RE.search(el.get("style") or "")
+        or _ITALIC_CLASS_RE.search(el.get("class") or "")
+    ):
+        return False
+    if any(has_tag(el, t) for t in ("p", "div", "ul", "ol", "table")):
+        return False
+    return 0 < len(block_text(el)) <= _CAPTION_LINE_MAX
+
+
+_CAPTION_LINE_MAX = 400
 
 
 def _italic_only(el: Element) -> bool:

@@ -256,19 +256,32 @@ def load(
         pg.issues.append("base_href_ignored")
     pg.scan()
     if learn or chrome:
-        repeated: set[str] = set()
-        pg.blocks = block_signatures(root, repeated)
-        # Which of two blocks with one signature is the box and which the article quoted in it
-        # (a layout without classes puts both at one path) the template cannot tell; nor is a
-        # block holding the page's own title or description chrome on its own page, whatever
-        # other pages' "latest news" boxes taught (crawler/pages/template.py).
+        pg.blocks = block_signatures(root)
+        # A block holding the page's own title or description is not chrome on its own page,
+        # whatever other pages' "latest news" boxes taught (crawler/pages/template.py).
         own = meta.own_texts()
-        pg.learned = frozenset(
+        learned = {
             el
             for sig, el in pg.blocks.items()
-            if sig in chrome and sig not in repeated and collapse(text_of(el)) not in own
-        )
+            if sig in chrome and collapse(text_of(el)) not in own
+        }
+        pg.learned = frozenset(el for el in learned if not _quoted_elsewhere(el, learned))
     return pg
+
+
+def _quoted_elsewhere(el: Element, learned: set[Element]) -> bool:
+    """A paragraph of prose the template knows, standing in a block the template does not: the
+    article's own paragraph, which a box on other pages quotes (a "most read" box that shows the
+    article's opening at the body's place). A box of the template is learned whole, paragraphs
+    and block together (an "about us" box, a footer), and stays chrome."""
+    return (
+        el.tag == "p"
+        and el.getparent() not in learned
+        and len(collapse(text_of(el))) >= _QUOTED_PROSE_CHARS
+    )
+
+
+_QUOTED_PROSE_CHARS = 80
 
 
 def url_slug(url: str) -> str:
