@@ -132,3 +132,38 @@ def test_a_caption_with_bidi_controls_in_a_record():
     )
     record, _, _ = build_record(body, "utf-8", URL, EDITIONS)
     assert record["title"] == "Tiêu đề"
+
+
+# A paragraph a CMS stored encoded twice (UTF-8 read as cp1252 and written again): "Đức" is
+# "Ä" + U+0090 + "á»©c", "à" is "Ã" + NBSP.
+def _twice(s: str) -> str:
+    return "".join(
+        bytes([b]).decode("cp1252") if bytes([b]).decode("cp1252", "ignore") else chr(b)
+        for b in s.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize(
+    "intended",
+    [
+        "Theo bác sĩ Nguyễn Minh Đức - Trưởng khoa Tim mạch, của bệnh viện",
+        "Ông Bảy và “Hợp tác xã” ở Tân An là à",
+    ],
+)
+def test_double_encoded_words_are_mended(intended: str) -> None:
+    twice = _twice(intended)
+    assert twice != intended
+    page = f"<p>Đúng: Tân An, và, café.</p><p>{twice}</p>".encode()
+    text, issues = decode_html(page, "utf-8")
+    assert f"<p>{intended}</p>" in text
+    assert "<p>Đúng: Tân An, và, café.</p>" in text  # the correct paragraph is left as it was
+    assert issues == ["mojibake_repaired"]
+
+
+@pytest.mark.parametrize(
+    "correct",
+    ["Tân An và Đức Hòa", "Café “Ông Ba” à Paris – Â", "Ã is a letter; ã too", "naïve façade"],
+)
+def test_correct_text_is_never_mended(correct: str) -> None:
+    text, issues = decode_html(f"<p>{correct}</p>".encode(), "utf-8")
+    assert text == f"<p>{correct}</p>" and issues == []

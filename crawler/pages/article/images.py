@@ -220,7 +220,7 @@ _CAPTION_BEFORE_MAX = 250
 
 
 _CAPTION_HINT_RE = re.compile(
-    r"(?<![a-z])(?:caption|cap|chu[-_]?thich|note|(?:photo|image|img)[-_]?(?:desc|note|text))(?![a-z])"
+    r"(?<![a-z])(?:caption|msocaption|cap|chu[-_]?thich|note|(?:photo|image|img)[-_]?(?:desc|note|text))(?![a-z])"
 )
 
 

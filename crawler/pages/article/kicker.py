@@ -125,9 +125,23 @@ def _series_link(pg: ArticlePage, el: Element, text: str) -> bool:
     )
 
 
+def _date_line(text: str) -> bool:
+    """A date line, not a kicker that names a day ("Kỷ niệm 50 năm Ngày Giải phóng miền Nam (30/4/1975
+    - 30/4/2025)"): a date with a clock time, or a date with few words beside it."""
+    m = find_date(text)
+    if m is None:
+        return False
+    if m.group("H") is not None:
+        return True
+    return sum(c.isalpha() for c in text[: m.start()] + text[m.end() :]) < _KICKER_WORDS
+
+
+_KICKER_WORDS = 25  # letters beside the date: "Thứ Năm, ngày" is a date line's, a kicker has more
+
+
 def _kicker_ok(pg: ArticlePage, at: Anchors, el: Element, hinted: bool = False) -> bool:
     text = pg.text(el)
-    if not 2 <= len(text) <= 150 or find_date(text) is not None:
+    if not 2 <= len(text) <= 150 or _date_line(text):
         return False
     if el.tag in _REFUSED_TAGS:
         return False

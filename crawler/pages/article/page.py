@@ -214,7 +214,7 @@ class ArticlePage:
         if self._menu_names is None:
             names: set[str] = set(TOP_SECTIONS)
             for a in self.root.iter("a"):
-                if section_slug(a.get("href") or "") is not None:
+                if _section_link(a.get("href") or ""):
                     t = collapse(text_of(a))
                     if t:
                         names.add(slugify(t))
@@ -282,6 +282,18 @@ def _quoted_elsewhere(el: Element, learned: set[Element]) -> bool:
 
 
 _QUOTED_PROSE_CHARS = 80
+
+
+def _section_link(href: str) -> bool:
+    """A link to a section listing: a section-shaped path with no query, and not a search or
+    tag page (`/tim-kiem/?q=Đức+Hòa` names a place the kicker may well name too)."""
+    slug = section_slug(href)
+    if slug is None or urlsplit(href).query:
+        return False
+    return slug.split("/", 1)[0] not in _NOT_SECTIONS
+
+
+_NOT_SECTIONS = frozenset(("tim-kiem", "search", "tag", "tags", "tu-khoa", "chu-de", "topic"))
 
 
 def url_slug(url: str) -> str:
